@@ -1,0 +1,175 @@
+package io.kayak.core.sim;
+
+import io.kayak.core.Configuration;
+import io.kayak.core.Entry;
+import io.kayak.core.Role;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Raft safety properties (Raft paper Figure 3, plus what Kayak promises on top), checked by the simulator after
+ * every step. Each check throws {@link IllegalStateException} naming the property; the simulation turns it into a
+ * {@link SimulationFailure} with the seed and the trace.
+ */
+final class Invariants {
+    private record EntryId(long index, long term) {
+    }
+
+    /** What an (index, term) pair must always stand for: log matching by induction on the index. */
+    private record Fingerprint(int kind, int payloadHash, int payloadLength, long prevTerm) {
+    }
+
+    /** A committed index: its entry's term, and the lowest term of a member that saw it committed. */
+    private record Committed(long term, long seenInTerm) {
+    }
+
+    private final Map<Long, String> leaderOfTerm = new HashMap<>();
+    private final Map<EntryId, Fingerprint> fingerprints = new HashMap<>();
+    private final List<Committed> committed = new ArrayList<>(List.of(new Committed(0, 0)));
+    private final List<Entry> applied = new ArrayList<>();
+    private long checks;
+
+    /** Registers the entry every member starts with as committed. */
+    void bootstrapped(long term) {
+        committed.add(new Committed(term, 0));
+    }
+
+    long checks() {
+        return checks;
+    }
+
+    /** The highest index known committed anywhere. */
+    long maxCommitted() {
+        return committed.size() - 1;
+    }
+
+    /** Election safety: at most one leader per term. */
+    void checkLeader(SimNode node) {
+        checks++;
+        if (node.raft.role() != Role.LEADER) {
+            return;
+        }
+        String previous = leaderOfTerm.putIfAbsent(node.raft.term(), node.id);
+        if (previous != null && !previous.equals(node.id)) {
+            throw new IllegalStateException("election safety: " + previous + " and " + node.id
+                    + " both lead term " + node.raft.term());
+        }
+    }
+
+    /** Leader completeness: a new leader holds every entry committed in an earlier term. */
+    void checkNewLeader(SimNode node) {
+        long term = node.raft.term();
+        for (int i = 1; i < committed.size(); i++) {
+            Committed c = committed.get(i);
+            if (c.seenInTerm() < term && node.raft.termAt(i) != c.term()) {
+                throw new IllegalStateException("leader completeness: " + node.id + " leads term " + term
+                        + " without committed entry " + i + "@" + c.term() + " (it has term "
+                        + node.raft.termAt(i) + ")");
+            }
+        }
+    }
+
+    /** Log matching: every (index, term) written anywhere stands for one entry with one predecessor term. */
+    void checkWrite(SimNode node, List<Entry> entries) {
+        checks++;
+        long prevTerm = entries.isEmpty() ? 0 : node.raft.termAt(entries.get(0).index() - 1);
+        for (Entry e : entries) {
+            Fingerprint f = new Fingerprint(e.kind().code(), Arrays.hashCode(e.payload()), e.payload().length,
+                    prevTerm);
+            Fingerprint known = fingerprints.putIfAbsent(new EntryId(e.index(), e.term()), f);
+            if (known != null && !known.equals(f)) {
+                throw new IllegalStateException("log matching: " + node.id + " wrote " + e + " after term "
+                        + prevTerm + ", but that index and term stood for " + known);
+            }
+            prevTerm = e.term();
+        }
+    }
+
+    /** Commit index never decreases, and every committed index stands for one entry. */
+    void checkCommit(SimNode node) {
+        checks++;
+        long commit = node.raft.commitIndex();
+        if (commit < node.lastCommit) {
+            throw new IllegalStateException("commit went down on " + node.id + ": " + node.lastCommit + " -> "
+                    + commit);
+        }
+        for (long i = node.lastCommit + 1; i <= commit; i++) {
+            long term = node.raft.termAt(i);
+            if (i < committed.size()) {
+                Committed c = committed.get((int) i);
+                if (c.term() != term) {
+                    throw new IllegalStateException("state machine safety: index " + i + " committed with term "
+                            + c.term() + " but " + node.id + " commits term " + term);
+                }
+                if (node.raft.term() < c.seenInTerm()) {
+                    committed.set((int) i, new Committed(c.term(), node.raft.term()));
+                }
+            } else if (i == committed.size()) {
+                committed.add(new Committed(term, node.raft.term()));
+            } else {
+                throw new IllegalStateException("gap in committed indexes at " + i);
+            }
+        }
+        node.lastCommit = commit;
+    }
+
+    /**
+     * State machine safety: members apply one common sequence, each in order, only what is committed and durable on
+     * a quorum.
+     */
+    void checkApply(SimNode node, Entry e, Iterable<SimNode> all) {
+        checks++;
+        if (e.index() != node.lastApplied + 1) {
+            throw new IllegalStateException(node.id + " applied " + e.index() + " after " + node.lastApplied);
+        }
+        if (e.index() > node.raft.commitIndex()) {
+            throw new IllegalStateException(node.id + " applied " + e + " beyond its commit index "
+                    + node.raft.commitIndex());
+        }
+        if (!node.disk.durablyHolds(e.index(), e.term())) {
+            throw new IllegalStateException(node.id + " applied " + e + " that its own disk does not hold durably");
+        }
+        Configuration config = node.raft.configuration().configuration();
+        if (!durableOnQuorum(config.voters(), e, all) || !durableOnQuorum(config.outgoing(), e, all)) {
+            throw new IllegalStateException(node.id + " applied " + e + " that is not durable on a quorum of "
+                    + config);
+        }
+        if (e.index() <= applied.size()) {
+            Entry known = applied.get((int) e.index() - 1);
+            if (!known.equals(e)) {
+                throw new IllegalStateException("state machine safety: " + node.id + " applied " + e
+                        + " where others applied " + known);
+            }
+        } else {
+            applied.add(e);
+        }
+        node.lastApplied = e.index();
+    }
+
+    private static boolean durableOnQuorum(Set<String> voters, Entry e, Iterable<SimNode> all) {
+        if (voters.isEmpty()) {
+            return true;
+        }
+        int holders = 0;
+        for (SimNode n : all) {
+            if (voters.contains(n.id) && n.disk.durablyHolds(e.index(), e.term())) {
+                holders++;
+            }
+        }
+        return holders >= voters.size() / 2 + 1;
+    }
+
+    /** No stale read: a released read index covers everything committed before the read was asked. */
+    void checkRead(SimNode node, long requestId, long index, long requiredIndex) {
+        checks++;
+        if (index < requiredIndex) {
+            throw new IllegalStateException("stale read: " + node.id + " released read " + requestId + " at index "
+                    + index + " but " + requiredIndex + " was committed before it was asked");
+        }
+    }
+}

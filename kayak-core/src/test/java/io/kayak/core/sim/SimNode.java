@@ -1,0 +1,58 @@
+package io.kayak.core.sim;
+
+import io.kayak.core.Entry;
+import io.kayak.core.Message;
+import io.kayak.core.RaftNode;
+import io.kayak.core.RaftOptions;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One simulated member: a real {@link RaftNode}, its {@link SimDisk}, and the process state the simulator controls
+ * (alive, paused, incarnation). The node's driver duties (see {@link io.kayak.core.Ready}) are carried out by
+ * {@link Simulation#drain}.
+ */
+final class SimNode {
+    /** A Ready whose writes wait for the next sync before its messages may leave. */
+    record AwaitingSync(List<Message> messages, Entry lastEntry) {
+    }
+
+    final String id;
+    final SimDisk disk;
+    RaftNode raft;
+    boolean alive = true;
+    long pausedUntil = -1;
+    int incarnation;
+    boolean syncScheduled;
+    final Deque<AwaitingSync> awaitingSync = new ArrayDeque<>();
+    /** Last index applied by this incarnation's state machine. */
+    long lastApplied;
+    /** Highest commit index seen in this incarnation (it must never go down). */
+    long lastCommit;
+
+    SimNode(String id, SimDisk disk) {
+        this.id = id;
+        this.disk = disk;
+    }
+
+    void start(long seed) {
+        RaftOptions options = RaftOptions.builder(id).seed(seed).build();
+        raft = new RaftNode(options, disk, disk.hardState());
+        alive = true;
+        incarnation++;
+        syncScheduled = false;
+        awaitingSync.clear();
+        lastApplied = 0;
+        lastCommit = raft.commitIndex();
+    }
+
+    boolean paused(long now) {
+        return pausedUntil > now;
+    }
+
+    boolean running(long now) {
+        return alive && !paused(now);
+    }
+}

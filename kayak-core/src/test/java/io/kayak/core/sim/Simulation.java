@@ -1,0 +1,428 @@
+package io.kayak.core.sim;
+
+import io.kayak.core.Configuration;
+import io.kayak.core.Entry;
+import io.kayak.core.EntryKind;
+import io.kayak.core.Message;
+import io.kayak.core.RaftException;
+import io.kayak.core.RaftNode;
+import io.kayak.core.ReadState;
+import io.kayak.core.Ready;
+import io.kayak.core.Role;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A deterministic simulation of a Kayak cluster: real {@link RaftNode}s, a simulated clock, network and disk, and a
+ * seeded schedule of faults and client requests. Everything derives from one seed, so a run replays exactly.
+ *
+ * <p>Time is in simulated milliseconds; every member ticks every {@link #TICK_MS}. After every event the
+ * {@link Invariants} are checked. Once the fault phase ends the cluster is healed and must converge (one leader,
+ * every member holding and applying the same log) within {@link Settings#convergeMillis()}.
+ */
+public final class Simulation {
+    /** Simulated milliseconds per core tick (election timeout 10-20 ticks, heartbeat every tick). */
+    static final int TICK_MS = 10;
+
+    /** What to simulate. */
+    public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults) {
+        /** The standard run for a seed: size and fault phase length drawn from the seed. */
+        public static Settings forSeed(long seed) {
+            Random r = new Random(seed);
+            int[] sizes = {3, 3, 5, 5, 7};
+            int size = sizes[r.nextInt(sizes.length)];
+            return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true);
+        }
+    }
+
+    /** What a run did, for reports. */
+    public record Result(long seed, int size, long events, long messages, long dropped, long checks,
+                         int proposals, int proposalsCommitted, int readsReleased, int readsFailed,
+                         Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm) {
+    }
+
+    private record Event(long time, long seq, String node, Runnable action) {
+    }
+
+    private final Settings settings;
+    final Random random;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>(
+            (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    final Map<String, SimNode> nodes = new TreeMap<>();
+    final SimNetwork network;
+    private final Invariants invariants = new Invariants();
+    private final Trace trace = new Trace(60);
+    final Map<String, Integer> faultCounts = new LinkedHashMap<>();
+    private long now;
+    private long seq;
+    private long events;
+    private long messages;
+    private long dropped;
+    private long nextRequestId = 1;
+    private final Map<Long, Long> readRequired = new HashMap<>();
+    private final Map<String, long[]> proposals = new HashMap<>();
+    private int proposalsCommitted;
+    private int readsReleased;
+    private int readsFailed;
+    private boolean workloadOn = true;
+
+    public Simulation(Settings settings) {
+        this.settings = settings;
+        this.random = new Random(settings.seed());
+        this.network = new SimNetwork(new Random(settings.seed() * 31 + 7));
+    }
+
+    long now() {
+        return now;
+    }
+
+    /** Runs the whole scenario; throws {@link SimulationFailure} on the first violated property. */
+    public Result run() {
+        try {
+            return runUnchecked();
+        } catch (SimulationFailure f) {
+            throw f;
+        } catch (RuntimeException | AssertionError e) {
+            throw new SimulationFailure(describeFailure(e), e);
+        }
+    }
+
+    private Result runUnchecked() {
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (int i = 1; i <= settings.size(); i++) {
+            addresses.put("n" + i, "sim://n" + i);
+        }
+        Configuration config = Configuration.ofVoters(addresses);
+        invariants.bootstrapped(RaftNode.bootstrapHardState().term());
+        for (String id : addresses.keySet()) {
+            SimNode node = new SimNode(id, SimDisk.bootstrapped(RaftNode.bootstrapEntry(config),
+                    RaftNode.bootstrapHardState()));
+            nodes.put(id, node);
+            node.start(random.nextLong());
+            int phase = random.nextInt(TICK_MS);
+            schedule(phase, null, () -> tick(node));
+        }
+        scheduleWorkload();
+        if (settings.faults()) {
+            new FaultSchedule(this).scheduleUntil(settings.faultMillis());
+        }
+        long healAt = settings.faultMillis();
+        schedule(healAt, null, this::healAll);
+        long deadline = healAt + settings.convergeMillis();
+        long convergedAt = -1;
+        while (!queue.isEmpty()) {
+            Event e = queue.poll();
+            now = e.time;
+            if (now > deadline) {
+                break;
+            }
+            events++;
+            e.action.run();
+            checkInvariants();
+            if (now >= healAt && converged()) {
+                convergedAt = now;
+                break;
+            }
+        }
+        if (convergedAt < 0) {
+            throw new IllegalStateException("liveness: no convergence within " + settings.convergeMillis()
+                    + " ms after healing; " + nodes.values().stream().map(n -> n.raft.toString()).toList());
+        }
+        SimNode leader = currentLeader();
+        return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
+                proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
+                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term());
+    }
+
+    // ---------------------------------------------------------------- events
+
+    void schedule(long delay, String node, Runnable action) {
+        queue.add(new Event(now + delay, seq++, node, action));
+    }
+
+    /** Runs {@code action} on {@code node} now, or when its pause ends; drops it if the node is down. */
+    private void onNode(SimNode node, int incarnation, Runnable action) {
+        if (!node.alive || (incarnation >= 0 && node.incarnation != incarnation)) {
+            return;
+        }
+        if (node.paused(now)) {
+            long wait = node.pausedUntil - now;
+            schedule(wait, node.id, () -> onNode(node, incarnation, action));
+            return;
+        }
+        action.run();
+    }
+
+    private void tick(SimNode node) {
+        if (node.running(now)) {
+            node.raft.tick();
+            drain(node);
+        }
+        schedule(TICK_MS, node.id, () -> tick(node));
+    }
+
+    private void send(Message m) {
+        messages++;
+        if (network.drops(m.from(), m.to())) {
+            dropped++;
+            return;
+        }
+        int copies = network.duplicates() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            SimNode target = nodes.get(m.to());
+            schedule(network.delay(), m.to(), () -> onNode(target, -1, () -> deliver(target, m)));
+        }
+    }
+
+    private void deliver(SimNode node, Message m) {
+        trace.add(now, "deliver " + m);
+        node.raft.step(m);
+        drain(node);
+    }
+
+    /** Carries out the driver's duties for every Ready the node has (see {@link Ready}). */
+    private void drain(SimNode node) {
+        RaftNode raft = node.raft;
+        while (raft.hasReady()) {
+            Ready rd = raft.ready();
+            if (rd.softState() != null) {
+                trace.add(now, node.id + " is " + rd.softState());
+                if (rd.softState().role() == Role.LEADER) {
+                    invariants.checkLeader(node);
+                    invariants.checkNewLeader(node);
+                }
+            }
+            for (Message m : rd.messages()) {
+                send(m);
+            }
+            if (!rd.entries().isEmpty()) {
+                invariants.checkWrite(node, rd.entries());
+                node.disk.append(rd.entries());
+            }
+            if (rd.hardState() != null) {
+                node.disk.saveHardState(rd.hardState());
+            }
+            invariants.checkCommit(node);
+            for (Entry e : rd.committed()) {
+                invariants.checkApply(node, e, nodes.values());
+                onApplied(node, e);
+            }
+            for (ReadState rs : rd.reads()) {
+                Long required = readRequired.remove(rs.requestId());
+                if (required != null) {
+                    invariants.checkRead(node, rs.requestId(), rs.index(), required);
+                    readsReleased++;
+                }
+            }
+            for (long failed : rd.failedReads()) {
+                if (readRequired.remove(failed) != null) {
+                    readsFailed++;
+                }
+            }
+            if (rd.mustPersist() || !node.awaitingSync.isEmpty()) {
+                node.awaitingSync.add(new SimNode.AwaitingSync(rd.messagesAfterPersist(), rd.lastEntry()));
+                scheduleSync(node);
+            } else {
+                rd.messagesAfterPersist().forEach(this::send);
+            }
+        }
+    }
+
+    private void scheduleSync(SimNode node) {
+        if (node.syncScheduled) {
+            return;
+        }
+        node.syncScheduled = true;
+        int incarnation = node.incarnation;
+        schedule(1 + random.nextInt(3), node.id, () -> onNode(node, incarnation, () -> completeSync(node)));
+    }
+
+    private void completeSync(SimNode node) {
+        node.syncScheduled = false;
+        node.disk.sync();
+        trace.add(now, node.id + " synced through " + node.disk.lastIndex());
+        while (!node.awaitingSync.isEmpty()) {
+            SimNode.AwaitingSync w = node.awaitingSync.poll();
+            w.messages().forEach(this::send);
+            if (w.lastEntry() != null) {
+                node.raft.persisted(w.lastEntry().index(), w.lastEntry().term());
+            }
+        }
+        drain(node);
+    }
+
+    private void checkInvariants() {
+        for (SimNode node : nodes.values()) {
+            if (node.alive) {
+                invariants.checkLeader(node);
+                invariants.checkCommit(node);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- workload
+
+    private void scheduleWorkload() {
+        schedule(5 + random.nextInt(20), null, this::proposeSomewhere);
+        schedule(5 + random.nextInt(40), null, this::readSomewhere);
+    }
+
+    private SimNode randomRunningNode() {
+        List<SimNode> running = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            if (n.running(now)) {
+                running.add(n);
+            }
+        }
+        return running.isEmpty() ? null : running.get(random.nextInt(running.size()));
+    }
+
+    private void proposeSomewhere() {
+        if (!workloadOn) {
+            return;
+        }
+        SimNode node = randomRunningNode();
+        // Half of the proposals go to the leader when there is one, so that most of them commit.
+        SimNode leader = currentLeader();
+        if (leader != null && leader.running(now) && random.nextBoolean()) {
+            node = leader;
+        }
+        if (node != null) {
+            int count = 1 + (random.nextInt(4) == 0 ? random.nextInt(8) : 0);
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                batch.add(("p" + proposals.size() + "-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            try {
+                long first = node.raft.propose(batch);
+                for (int i = 0; i < count; i++) {
+                    proposals.put(new String(batch.get(i), StandardCharsets.UTF_8),
+                            new long[] {first + i, node.raft.term(), 0});
+                }
+                trace.add(now, node.id + " proposed " + count + " at " + first);
+            } catch (RaftException e) {
+                trace.add(now, node.id + " refused proposal: " + e.getMessage());
+            }
+            drain(node);
+        }
+        schedule(2 + random.nextInt(20), null, this::proposeSomewhere);
+    }
+
+    private void onApplied(SimNode node, Entry e) {
+        if (e.kind() != EntryKind.NORMAL) {
+            return;
+        }
+        long[] p = proposals.get(new String(e.payload(), StandardCharsets.UTF_8));
+        if (p != null && p[2] == 0 && p[0] == e.index() && p[1] == e.term()) {
+            p[2] = 1;
+            proposalsCommitted++;
+        }
+    }
+
+    private void readSomewhere() {
+        if (!workloadOn) {
+            return;
+        }
+        SimNode node = randomRunningNode();
+        if (node != null) {
+            long id = nextRequestId++;
+            // Everything committed anywhere before the read is asked must be covered by its index.
+            readRequired.put(id, invariants.maxCommitted());
+            trace.add(now, node.id + " asks read " + id);
+            node.raft.readIndex(id);
+            drain(node);
+        }
+        schedule(5 + random.nextInt(30), null, this::readSomewhere);
+    }
+
+    // ---------------------------------------------------------------- faults (used by FaultSchedule)
+
+    SimNode currentLeader() {
+        SimNode best = null;
+        for (SimNode n : nodes.values()) {
+            if (n.alive && n.raft.role() == Role.LEADER && (best == null || n.raft.term() > best.raft.term())) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    void crash(SimNode node) {
+        if (!node.alive) {
+            return;
+        }
+        trace.add(now, "CRASH " + node.id);
+        node.alive = false;
+        node.pausedUntil = -1;
+        node.disk.crash(random);
+    }
+
+    void restart(SimNode node) {
+        if (node.alive) {
+            return;
+        }
+        node.start(random.nextLong());
+        trace.add(now, "RESTART " + node.id + " " + node.raft);
+        invariants.checkCommit(node);
+    }
+
+    void pause(SimNode node, long millis) {
+        if (!node.alive) {
+            return;
+        }
+        trace.add(now, "PAUSE " + node.id + " for " + millis + " ms");
+        node.pausedUntil = Math.max(node.pausedUntil, now + millis);
+    }
+
+    void note(String fault, String detail) {
+        faultCounts.merge(fault, 1, Integer::sum);
+        trace.add(now, "FAULT " + fault + " " + detail);
+    }
+
+    private void healAll() {
+        trace.add(now, "HEAL: faults stop, workload stops");
+        workloadOn = false;
+        network.healAll();
+        for (SimNode node : nodes.values()) {
+            node.pausedUntil = -1;
+            restart(node);
+        }
+    }
+
+    private boolean converged() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return false;
+        }
+        long last = leader.raft.lastIndex();
+        if (leader.raft.termAt(last) != leader.raft.term() || leader.raft.commitIndex() != last) {
+            return false;
+        }
+        for (SimNode n : nodes.values()) {
+            if (!n.alive || n.raft.lastIndex() != last || n.lastApplied != last) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describeFailure(Throwable e) {
+        return "simulation failed: " + e.getMessage() + "\n  seed " + settings.seed() + " (" + settings.size()
+                + " members, " + settings.faultMillis() + " ms of faults) at " + now + " ms\n  replay: "
+                + replayCommand(settings.seed()) + "\n  last events:\n" + trace.dump();
+    }
+
+    /** The one-line command that replays {@code seed} exactly. */
+    public static String replayCommand(long seed) {
+        return "./mvnw -q -pl kayak-core -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dkayak.sim.seed=" + seed;
+    }
+}

@@ -1,0 +1,91 @@
+package io.kayak.core.sim;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Runs a range of seeds and adds up what they did and checked. The first failing seed stops the run. */
+public final class SimulationReport {
+    private int runs;
+    private final Map<Integer, Integer> runsBySize = new TreeMap<>();
+    private long events;
+    private long messages;
+    private long dropped;
+    private long checks;
+    private long proposals;
+    private long proposalsCommitted;
+    private long readsReleased;
+    private long readsFailed;
+    private final Map<String, Integer> faults = new TreeMap<>();
+    private long maxConvergence;
+    private long totalConvergence;
+    private long maxConvergenceSeed;
+    private long wallMillis;
+
+    /** Runs the seeds the system properties ask for (see {@link SimulationTest}). */
+    public static SimulationReport runConfigured() {
+        String single = System.getProperty("kayak.sim.seed");
+        if (single != null && !single.isBlank()) {
+            return run(Long.parseLong(single.trim()), 1);
+        }
+        int count = Integer.getInteger("kayak.sim.seeds", 200);
+        long base = Long.getLong("kayak.sim.base", 1L);
+        return run(base, count);
+    }
+
+    public static SimulationReport run(long firstSeed, int count) {
+        SimulationReport report = new SimulationReport();
+        long start = System.nanoTime();
+        for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+            Simulation.Result r = new Simulation(Simulation.Settings.forSeed(seed)).run();
+            report.add(r);
+        }
+        report.wallMillis = (System.nanoTime() - start) / 1_000_000;
+        return report;
+    }
+
+    private void add(Simulation.Result r) {
+        runs++;
+        runsBySize.merge(r.size(), 1, Integer::sum);
+        events += r.events();
+        messages += r.messages();
+        dropped += r.dropped();
+        checks += r.checks();
+        proposals += r.proposals();
+        proposalsCommitted += r.proposalsCommitted();
+        readsReleased += r.readsReleased();
+        readsFailed += r.readsFailed();
+        r.faults().forEach((k, v) -> faults.merge(k, v, Integer::sum));
+        totalConvergence += r.convergenceMillis();
+        if (r.convergenceMillis() > maxConvergence) {
+            maxConvergence = r.convergenceMillis();
+            maxConvergenceSeed = r.seed();
+        }
+    }
+
+    public int runs() {
+        return runs;
+    }
+
+    public long proposalsCommitted() {
+        return proposalsCommitted;
+    }
+
+    public long readsReleased() {
+        return readsReleased;
+    }
+
+    public String summary() {
+        return String.format("simulated %d seeds (members: %s) in %.1f s: %,d events, %,d messages (%,d dropped),"
+                        + " %,d invariant checks passed%n"
+                        + "  workload: %,d proposals (%,d committed), %,d linearizable reads released, %,d refused%n"
+                        + "  faults injected: %s%n"
+                        + "  checked after every step: election safety, log matching, leader completeness,"
+                        + " state-machine safety, monotonic commit, apply only durable quorum-committed entries,"
+                        + " no stale read%n"
+                        + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
+                        + " max %d ms (seed %d) of simulated time",
+                runs, runsBySize, wallMillis / 1000.0, events, messages, dropped, checks, proposals,
+                proposalsCommitted, readsReleased, readsFailed, faults, runs == 0 ? 0 : totalConvergence / runs,
+                maxConvergence, maxConvergenceSeed);
+    }
+}
