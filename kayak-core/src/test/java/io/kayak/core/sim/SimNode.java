@@ -37,8 +37,7 @@ final class SimNode {
         this.disk = disk;
     }
 
-    void start(long seed) {
-        RaftOptions options = RaftOptions.builder(id).seed(seed).build();
+    void start(RaftOptions options) {
         raft = new RaftNode(options, disk, disk.hardState());
         alive = true;
         incarnation++;

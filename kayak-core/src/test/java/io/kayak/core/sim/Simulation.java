@@ -6,6 +6,7 @@ import io.kayak.core.EntryKind;
 import io.kayak.core.Message;
 import io.kayak.core.RaftException;
 import io.kayak.core.RaftNode;
+import io.kayak.core.RaftOptions;
 import io.kayak.core.ReadState;
 import io.kayak.core.Ready;
 import io.kayak.core.Role;
@@ -33,13 +34,21 @@ public final class Simulation {
     static final int TICK_MS = 10;
 
     /** What to simulate. */
-    public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults) {
-        /** The standard run for a seed: size and fault phase length drawn from the seed. */
+    public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
+                           long maxAppendBytes, int maxInflightMessages) {
+        /**
+         * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
+         * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
+         * majority before the leader's own no-op does (the paper's Figure 8 situation).
+         */
         public static Settings forSeed(long seed) {
             Random r = new Random(seed);
             int[] sizes = {3, 3, 5, 5, 7};
             int size = sizes[r.nextInt(sizes.length)];
-            return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true);
+            long[] appendBytes = {1, 1, 100, 1 << 20};
+            int[] inflight = {1, 2, 8, 256};
+            return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
+                    appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)]);
         }
     }
 
@@ -106,7 +115,7 @@ public final class Simulation {
             SimNode node = new SimNode(id, SimDisk.bootstrapped(RaftNode.bootstrapEntry(config),
                     RaftNode.bootstrapHardState()));
             nodes.put(id, node);
-            node.start(random.nextLong());
+            node.start(options(node.id, random.nextLong()));
             int phase = random.nextInt(TICK_MS);
             schedule(phase, null, () -> tick(node));
         }
@@ -140,6 +149,11 @@ public final class Simulation {
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
                 proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
                 convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term());
+    }
+
+    private RaftOptions options(String id, long seed) {
+        return RaftOptions.builder(id).seed(seed).maxAppendBytes(settings.maxAppendBytes())
+                .maxInflightMessages(settings.maxInflightMessages()).build();
     }
 
     // ---------------------------------------------------------------- events
@@ -369,7 +383,7 @@ public final class Simulation {
         if (node.alive) {
             return;
         }
-        node.start(random.nextLong());
+        node.start(options(node.id, random.nextLong()));
         trace.add(now, "RESTART " + node.id + " " + node.raft);
         invariants.checkCommit(node);
     }
