@@ -59,7 +59,20 @@ final class FaultSchedule {
     }
 
     private void crash() {
-        SimNode node = victim();
+        SimNode chosen = victim();
+        // A third of the crashes hit a member while it waits for a sync: what it wrote but did not sync is lost.
+        if (random.nextInt(3) == 0) {
+            List<SimNode> syncing = new ArrayList<>();
+            for (SimNode n : sim.nodes.values()) {
+                if (n.alive && n.syncScheduled) {
+                    syncing.add(n);
+                }
+            }
+            if (!syncing.isEmpty()) {
+                chosen = syncing.get(random.nextInt(syncing.size()));
+            }
+        }
+        SimNode node = chosen;
         long down = duration(20, 2_000);
         sim.note("crash", node.id + " for " + down + " ms");
         sim.crash(node);

@@ -35,7 +35,7 @@ public final class Simulation {
 
     /** What to simulate. */
     public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
-                           long maxAppendBytes, int maxInflightMessages) {
+                           long maxAppendBytes, int maxInflightMessages, int maxSyncMillis) {
         /**
          * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
          * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
@@ -47,8 +47,11 @@ public final class Simulation {
             int size = sizes[r.nextInt(sizes.length)];
             long[] appendBytes = {1, 1, 100, 1 << 20};
             int[] inflight = {1, 2, 8, 256};
+            // Slow disks widen the window in which a crash loses writes that were not yet synced.
+            int[] syncMillis = {3, 3, 20, 60};
             return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
-                    appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)]);
+                    appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)],
+                    syncMillis[r.nextInt(syncMillis.length)]);
         }
     }
 
@@ -256,7 +259,8 @@ public final class Simulation {
         }
         node.syncScheduled = true;
         int incarnation = node.incarnation;
-        schedule(1 + random.nextInt(3), node.id, () -> onNode(node, incarnation, () -> completeSync(node)));
+        schedule(1 + random.nextInt(settings.maxSyncMillis()), node.id,
+                () -> onNode(node, incarnation, () -> completeSync(node)));
     }
 
     private void completeSync(SimNode node) {
