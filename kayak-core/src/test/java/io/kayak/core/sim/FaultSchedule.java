@@ -44,9 +44,10 @@ final class FaultSchedule {
     }
 
     private void inject() {
-        switch (random.nextInt(10)) {
+        switch (random.nextInt(11)) {
             case 0:
             case 1: crash(); break;
+            case 10: armCrash(); break;
             case 2: pause(); break;
             case 3: partition(); break;
             case 4: isolateLeader(); break;
@@ -79,7 +80,12 @@ final class FaultSchedule {
         sim.schedule(down, null, () -> sim.restart(node));
     }
 
-    private void pause(){
+    private void armCrash() {
+        SimNode node = randomNode();
+        node.crashAfterNextSend = true;
+    }
+
+    private void pause() {
         SimNode node = victim();
         long millis = duration(100, 3_000);
         sim.note("pause", node.id + " for " + millis + " ms");

@@ -26,6 +26,8 @@ final class SimNode {
     long pausedUntil = -1;
     int incarnation;
     boolean syncScheduled;
+    /** Armed by the fault schedule: crash right after the next send that precedes a pending sync. */
+    boolean crashAfterNextSend;
     final Deque<AwaitingSync> awaitingSync = new ArrayDeque<>();
     /** Last index applied by this incarnation's state machine. */
     long lastApplied;
@@ -42,6 +44,7 @@ final class SimNode {
         alive = true;
         incarnation++;
         syncScheduled = false;
+        crashAfterNextSend = false;
         awaitingSync.clear();
         lastApplied = 0;
         lastCommit = raft.commitIndex();

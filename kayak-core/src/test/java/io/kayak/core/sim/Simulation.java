@@ -35,7 +35,8 @@ public final class Simulation {
 
     /** What to simulate. */
     public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
-                           long maxAppendBytes, int maxInflightMessages, int maxSyncMillis) {
+                           long maxAppendBytes, int maxInflightMessages, int maxSyncMillis, boolean preVote,
+                           boolean checkQuorum) {
         /**
          * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
          * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
@@ -51,7 +52,7 @@ public final class Simulation {
             int[] syncMillis = {3, 3, 20, 60};
             return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
                     appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)],
-                    syncMillis[r.nextInt(syncMillis.length)]);
+                    syncMillis[r.nextInt(syncMillis.length)], r.nextInt(4) != 0, r.nextInt(4) != 0);
         }
     }
 
@@ -156,7 +157,8 @@ public final class Simulation {
 
     private RaftOptions options(String id, long seed) {
         return RaftOptions.builder(id).seed(seed).maxAppendBytes(settings.maxAppendBytes())
-                .maxInflightMessages(settings.maxInflightMessages()).build();
+                .maxInflightMessages(settings.maxInflightMessages()).preVote(settings.preVote())
+                .checkQuorum(settings.checkQuorum()).build();
     }
 
     // ---------------------------------------------------------------- events
@@ -219,6 +221,15 @@ public final class Simulation {
             }
             for (Message m : rd.messages()) {
                 send(m);
+            }
+            if (node.crashAfterNextSend && !rd.messages().isEmpty() && node.syncScheduled) {
+                // The worst moment: messages are out, the writes before them are not yet durable.
+                node.crashAfterNextSend = false;
+                long down = 1 + random.nextInt(30);
+                note("crash-after-send", node.id + " for " + down + " ms");
+                crash(node);
+                schedule(down, null, () -> restart(node));
+                return;
             }
             if (!rd.entries().isEmpty()) {
                 invariants.checkWrite(node, rd.entries());
