@@ -18,12 +18,17 @@ final class RaftLog {
     private final List<Entry> unstable = new ArrayList<>();
     private long unstableOffset;
     private int handedOut;
+    /** The highest index handed out for writing (or found in storage at start). */
+    private long lastWritten;
+    /** Whether the entries handed out last rewrite indexes that an earlier write already covered. */
+    private boolean lastTakeOverwrites;
     private long committed;
     private long applied;
 
     RaftLog(LogStorage storage, long committed, long applied) {
         this.storage = storage;
         this.unstableOffset = storage.lastIndex() + 1;
+        this.lastWritten = storage.lastIndex();
         this.committed = Math.min(committed, storage.lastIndex());
         long floor = storage.firstIndex() - 1;
         this.committed = Math.max(this.committed, Math.min(floor, storage.lastIndex()));
@@ -142,11 +147,19 @@ final class RaftLog {
     /** Entries not yet handed out for writing; marks them handed out. */
     List<Entry> takeUnpersisted() {
         if (handedOut == unstable.size()) {
+            lastTakeOverwrites = false;
             return List.of();
         }
         List<Entry> out = new ArrayList<>(unstable.subList(handedOut, unstable.size()));
         handedOut = unstable.size();
+        lastTakeOverwrites = out.get(0).index() <= lastWritten;
+        lastWritten = out.get(out.size() - 1).index();
         return out;
+    }
+
+    /** Whether the last {@link #takeUnpersisted} returned entries that replace earlier written ones. */
+    boolean lastTakeOverwrites() {
+        return lastTakeOverwrites;
     }
 
     boolean hasUnpersisted() {

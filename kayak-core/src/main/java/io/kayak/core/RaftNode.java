@@ -418,10 +418,9 @@ public final class RaftNode {
         List<Entry> entries = log.takeUnpersisted();
         List<Entry> committed = log.takeApplicable(options.maxApplyBytes());
         reads.closeRound();
-        Ready ready = new Ready(hsOut, termOrVoteChanged, entries, copyAndClear(messages),
+        return new Ready(hsOut, termOrVoteChanged, entries, log.lastTakeOverwrites(), copyAndClear(messages),
                 copyAndClear(messagesAfterPersist), committed, copyAndClear(releasedReads),
                 copyAndClear(failedReads), ssOut);
-        return ready;
     }
 
     private static <T> List<T> copyAndClear(List<T> list) {

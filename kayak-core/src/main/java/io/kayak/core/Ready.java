@@ -10,7 +10,8 @@ import java.util.List;
  *   <li>Send {@link #messages()} at once: they depend on nothing that is not already durable (the leader's
  *       AppendEntries may leave before its own copy of the entries is durable, dissertation §10.2.1).</li>
  *   <li>Write {@link #entries()} to storage (the first entry's index may be below the storage's last index:
- *       truncate the suffix from there first) and {@link #hardState()} when present.</li>
+ *       truncate the suffix from there first; see {@link #overwrites()}) and {@link #hardState()} when
+ *       present.</li>
  *   <li>Apply {@link #committed()} in order and release {@link #reads()} / fail {@link #failedReads()}. These are
  *       already durable and may be handled in parallel with step 2.</li>
  *   <li>Once this Ready's writes <em>and those of every earlier Ready</em> are durable, send
@@ -23,6 +24,7 @@ public final class Ready {
     private final HardState hardState;
     private final boolean termOrVoteChanged;
     private final List<Entry> entries;
+    private final boolean overwrites;
     private final List<Message> messages;
     private final List<Message> messagesAfterPersist;
     private final List<Entry> committed;
@@ -30,12 +32,14 @@ public final class Ready {
     private final List<Long> failedReads;
     private final SoftState softState;
 
-    Ready(HardState hardState, boolean termOrVoteChanged, List<Entry> entries, List<Message> messages,
+    Ready(HardState hardState, boolean termOrVoteChanged, List<Entry> entries, boolean overwrites,
+          List<Message> messages,
           List<Message> messagesAfterPersist, List<Entry> committed, List<ReadState> reads, List<Long> failedReads,
           SoftState softState) {
         this.hardState = hardState;
         this.termOrVoteChanged = termOrVoteChanged;
         this.entries = entries;
+        this.overwrites = overwrites;
         this.messages = messages;
         this.messagesAfterPersist = messagesAfterPersist;
         this.committed = committed;
@@ -60,6 +64,16 @@ public final class Ready {
     /** Entries to write, contiguous; empty when there are none. */
     public List<Entry> entries() {
         return entries;
+    }
+
+    /**
+     * Whether {@link #entries()} replace entries handed out by an earlier Ready (a follower's conflict truncation).
+     * Before writing such a Ready the driver must finish the earlier ones: make them durable and send their
+     * {@link #messagesAfterPersist()}. Otherwise one sync would cover both writes, and an acknowledgement of the
+     * replaced entries would leave although they were never durable.
+     */
+    public boolean overwrites() {
+        return overwrites;
     }
 
     /** Messages to send at once. */

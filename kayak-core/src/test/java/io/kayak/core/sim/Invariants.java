@@ -2,6 +2,8 @@ package io.kayak.core.sim;
 
 import io.kayak.core.Configuration;
 import io.kayak.core.Entry;
+import io.kayak.core.HardState;
+import io.kayak.core.Message;
 import io.kayak.core.Role;
 
 import java.util.ArrayList;
@@ -162,6 +164,41 @@ final class Invariants {
             }
         }
         return holders >= voters.size() / 2 + 1;
+    }
+
+    /**
+     * The output contract: a message that promises durable state (a vote, a candidacy, an acknowledgement of
+     * entries) leaves only once that state is durable, so a crash cannot take the promise back. For an
+     * acknowledgement, {@code matchTerm} is the term of the acknowledged entry when the acknowledgement was made.
+     */
+    void checkDurableBeforeSend(SimNode node, Message m, long matchTerm) {
+        checks++;
+        HardState durable = node.disk.durableHardState();
+        if (m instanceof Message.VoteResponse) {
+            Message.VoteResponse r = (Message.VoteResponse) m;
+            if (r.granted() && !r.preVote() && !durablyVoted(durable, r.term(), r.to())) {
+                throw new IllegalStateException("durability: " + node.id + " sent " + m + " while its durable state is "
+                        + durable);
+            }
+        } else if (m instanceof Message.VoteRequest) {
+            Message.VoteRequest v = (Message.VoteRequest) m;
+            if (!v.preVote() && !durablyVoted(durable, v.term(), node.id)) {
+                throw new IllegalStateException("durability: " + node.id + " sent " + m + " while its durable state is "
+                        + durable);
+            }
+        } else if (m instanceof Message.AppendResponse) {
+            Message.AppendResponse r = (Message.AppendResponse) m;
+            long match = r.matchIndex();
+            if (r.success() && match > 0 && !node.disk.durablyHolds(match, matchTerm)) {
+                throw new IllegalStateException("durability: " + node.id + " acknowledged " + match
+                        + " before holding it durably");
+            }
+        }
+    }
+
+    /** Whether a crash can no longer make this member vote again in {@code term} for anyone but {@code candidate}. */
+    private static boolean durablyVoted(HardState durable, long term, String candidate) {
+        return durable.term() > term || (durable.term() == term && candidate.equals(durable.votedFor()));
     }
 
     /** No stale read: a released read index covers everything committed before the read was asked. */

@@ -233,6 +233,11 @@ public final class SimDisk implements LogStore {
         return d.entries.get((int) (index - d.firstIndex)).term() == term;
     }
 
+    /** The hard state as of the last sync (what a crash would leave). */
+    public HardState durableHardState() {
+        return durable.hardState;
+    }
+
     /** The number of completed syncs. */
     public long syncs() {
         return syncs;

@@ -15,8 +15,11 @@ import java.util.List;
  * {@link Simulation#drain}.
  */
 final class SimNode {
-    /** A Ready whose writes wait for the next sync before its messages may leave. */
-    record AwaitingSync(List<Message> messages, Entry lastEntry) {
+    /**
+     * A Ready whose writes wait for the next sync before its messages may leave; {@code matchTerms} holds, for each
+     * message, the term of the entry it acknowledges (checked when it leaves).
+     */
+    record AwaitingSync(List<Message> messages, long[] matchTerms, Entry lastEntry) {
     }
 
     final String id;

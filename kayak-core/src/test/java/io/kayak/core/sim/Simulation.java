@@ -72,7 +72,7 @@ public final class Simulation {
     final Map<String, SimNode> nodes = new TreeMap<>();
     final SimNetwork network;
     private final Invariants invariants = new Invariants();
-    private final Trace trace = new Trace(60);
+    private final Trace trace = new Trace(Integer.getInteger("kayak.sim.trace", 60));
     final Map<String, Integer> faultCounts = new LinkedHashMap<>();
     private long now;
     private long seq;
@@ -189,6 +189,11 @@ public final class Simulation {
     }
 
     private void send(Message m) {
+        send(m, -1);
+    }
+
+    private void send(Message m, long matchTerm) {
+        invariants.checkDurableBeforeSend(nodes.get(m.from()), m, matchTerm);
         messages++;
         if (network.drops(m.from(), m.to())) {
             dropped++;
@@ -222,7 +227,7 @@ public final class Simulation {
             for (Message m : rd.messages()) {
                 send(m);
             }
-            if (node.crashAfterNextSend && !rd.messages().isEmpty() && node.syncScheduled) {
+            if (node.crashAfterNextSend && !rd.messages().isEmpty() && (node.syncScheduled || rd.mustPersist())) {
                 // The worst moment: messages are out, the writes before them are not yet durable.
                 node.crashAfterNextSend = false;
                 long down = 1 + random.nextInt(30);
@@ -230,6 +235,10 @@ public final class Simulation {
                 crash(node);
                 schedule(down, null, () -> restart(node));
                 return;
+            }
+            if (rd.overwrites() && !node.awaitingSync.isEmpty()) {
+                // Ready's contract: earlier writes become durable, and their acknowledgements leave, first.
+                completeSync(node, false);
             }
             if (!rd.entries().isEmpty()) {
                 invariants.checkWrite(node, rd.entries());
@@ -256,10 +265,14 @@ public final class Simulation {
                 }
             }
             if (rd.mustPersist() || !node.awaitingSync.isEmpty()) {
-                node.awaitingSync.add(new SimNode.AwaitingSync(rd.messagesAfterPersist(), rd.lastEntry()));
+                node.awaitingSync.add(new SimNode.AwaitingSync(rd.messagesAfterPersist(),
+                        matchTerms(raft, rd.messagesAfterPersist()), rd.lastEntry()));
                 scheduleSync(node);
             } else {
-                rd.messagesAfterPersist().forEach(this::send);
+                long[] terms = matchTerms(raft, rd.messagesAfterPersist());
+                for (int i = 0; i < terms.length; i++) {
+                    send(rd.messagesAfterPersist().get(i), terms[i]);
+                }
             }
         }
     }
@@ -271,21 +284,40 @@ public final class Simulation {
         node.syncScheduled = true;
         int incarnation = node.incarnation;
         schedule(1 + random.nextInt(settings.maxSyncMillis()), node.id,
-                () -> onNode(node, incarnation, () -> completeSync(node)));
+                () -> onNode(node, incarnation, () -> onSyncEvent(node)));
     }
 
-    private void completeSync(SimNode node) {
-        node.syncScheduled = false;
+    /** The term of the entry each successful AppendResponse acknowledges, as the node's log has it now. */
+    private static long[] matchTerms(RaftNode raft, List<Message> messages) {
+        long[] terms = new long[messages.size()];
+        for (int i = 0; i < terms.length; i++) {
+            Message m = messages.get(i);
+            terms[i] = m instanceof Message.AppendResponse ? raft.termAt(((Message.AppendResponse) m).matchIndex())
+                    : -1;
+        }
+        return terms;
+    }
+
+    private void completeSync(SimNode node, boolean thenDrain) {
         node.disk.sync();
         trace.add(now, node.id + " synced through " + node.disk.lastIndex());
         while (!node.awaitingSync.isEmpty()) {
             SimNode.AwaitingSync w = node.awaitingSync.poll();
-            w.messages().forEach(this::send);
+            for (int i = 0; i < w.messages().size(); i++) {
+                send(w.messages().get(i), w.matchTerms()[i]);
+            }
             if (w.lastEntry() != null) {
                 node.raft.persisted(w.lastEntry().index(), w.lastEntry().term());
             }
         }
-        drain(node);
+        if (thenDrain) {
+            drain(node);
+        }
+    }
+
+    private void onSyncEvent(SimNode node) {
+        node.syncScheduled = false;
+        completeSync(node, true);
     }
 
     private void checkInvariants() {

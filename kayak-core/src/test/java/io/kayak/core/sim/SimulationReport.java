@@ -81,6 +81,7 @@ public final class SimulationReport {
                         + "  faults injected: %s%n"
                         + "  checked after every step: election safety, log matching, leader completeness,"
                         + " state-machine safety, monotonic commit, apply only durable quorum-committed entries,"
+                        + " promises (votes, acknowledgements) durable before they leave,"
                         + " no stale read%n"
                         + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
                         + " max %d ms (seed %d) of simulated time",
