@@ -195,6 +195,17 @@ public final class RaftNode {
     }
 
     /**
+     * Starts an election now, as if the election timeout had elapsed (with pre-vote when enabled). A member that
+     * cannot vote, or already leads, ignores it. The runtime uses it when a member is the only voter, so a new
+     * single-member cluster does not wait a timeout for its first leader.
+     */
+    public void campaign() {
+        if (role != Role.LEADER && promotable()) {
+            campaign(options.preVote(), false);
+        }
+    }
+
+    /**
      * Proposes application payloads. Returns the index of the first; they occupy consecutive indices.
      *
      * @throws NotLeaderException when this member is not the leader

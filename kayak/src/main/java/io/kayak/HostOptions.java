@@ -1,0 +1,171 @@
+package io.kayak;
+
+import io.kayak.runtime.PeerNetwork;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How a {@link Host} runs. Built with {@link #builder()}; every setting has a documented default.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><td>id</td><td>kept from the data directory; else chosen at first start</td></tr>
+ *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}</td></tr>
+ *   <tr><td>advertise</td><td>the listen address</td></tr>
+ *   <tr><td>dataDir</td><td>none: the log is kept in memory and lost on stop</td></tr>
+ *   <tr><td>heartbeatInterval</td><td>30 ms (also the tick of the Raft clock)</td></tr>
+ *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
+ *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
+ *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
+ * </table>
+ */
+public final class HostOptions {
+    private final String id;
+    private final String listen;
+    private final String advertise;
+    private final Path dataDir;
+    private final Duration heartbeatInterval;
+    private final Duration electionTimeout;
+    private final Duration requestTimeout;
+    private final int maxPendingAppends;
+    private final long maxPendingBytes;
+    private final Supplier<PeerNetwork> network;
+
+    private HostOptions(Builder b) {
+        this.id = b.id;
+        this.listen = Objects.requireNonNull(b.listen, "listen");
+        this.advertise = b.advertise == null ? b.listen : b.advertise;
+        this.dataDir = b.dataDir;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.electionTimeout = b.electionTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.maxPendingAppends = b.maxPendingAppends;
+        this.maxPendingBytes = b.maxPendingBytes;
+        this.network = b.network;
+        if (electionTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the election timeout must be at least two heartbeat intervals");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configured member id, or {@code null} to keep the stored one or choose one. */
+    public String id() {
+        return id;
+    }
+
+    public String listen() {
+        return listen;
+    }
+
+    public String advertise() {
+        return advertise;
+    }
+
+    /** The data directory, or {@code null} for an in-memory member. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration electionTimeout() {
+        return electionTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public int maxPendingAppends() {
+        return maxPendingAppends;
+    }
+
+    public long maxPendingBytes() {
+        return maxPendingBytes;
+    }
+
+    /** The peer network to use, or {@code null} for the default TCP transport. */
+    public Supplier<PeerNetwork> network() {
+        return network;
+    }
+
+    /** Builds {@link HostOptions}. */
+    public static final class Builder {
+        private String id;
+        private String listen = "127.0.0.1:10240";
+        private String advertise;
+        private Path dataDir;
+        private Duration heartbeatInterval = Duration.ofMillis(30);
+        private Duration electionTimeout = Duration.ofMillis(300);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private int maxPendingAppends = 10_000;
+        private long maxPendingBytes = 64L << 20;
+        private Supplier<PeerNetwork> network;
+
+        private Builder() {
+        }
+
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        public Builder listen(String hostPort) {
+            this.listen = hostPort;
+            return this;
+        }
+
+        public Builder advertise(String hostPort) {
+            this.advertise = hostPort;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        public Builder electionTimeout(Duration timeout) {
+            this.electionTimeout = timeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxPendingAppends(int count) {
+            this.maxPendingAppends = count;
+            return this;
+        }
+
+        public Builder maxPendingBytes(long bytes) {
+            this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /** Replaces the TCP transport, e.g. with an in-process network for tests. */
+        public Builder network(Supplier<PeerNetwork> network) {
+            this.network = network;
+            return this;
+        }
+
+        public HostOptions build() {
+            return new HostOptions(this);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.kayak;
+
+/** Base type of every exception Kayak's API throws or completes a future with. */
+public class KayakException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public KayakException(String message) {
+        super(message);
+    }
+
+    public KayakException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,28 @@
+package io.kayak;
+
+import io.kayak.core.Entry;
+
+import java.time.Duration;
+
+/**
+ * A cursor over committed entries, created by {@link Log#listen}. Not thread-safe: one consumer thread. Closing it
+ * wakes a thread blocked in {@link #next()} with {@link ClosedException}.
+ */
+public interface Listener extends AutoCloseable {
+    /**
+     * The next committed entry, waiting as long as needed.
+     *
+     * @throws ClosedException when the listener or its host is closed
+     * @throws OutOfBoundsException when the entries it needs were compacted while it lagged
+     */
+    Entry next() throws InterruptedException;
+
+    /** Like {@link #next()} but gives up after {@code timeout}, returning {@code null}. */
+    Entry poll(Duration timeout) throws InterruptedException;
+
+    /** The index {@link #next()} will return. */
+    long position();
+
+    @Override
+    void close();
+}

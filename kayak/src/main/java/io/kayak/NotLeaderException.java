@@ -1,0 +1,20 @@
+package io.kayak;
+
+/**
+ * The request needs the leader and could not reach it: this member is not the leader and could not forward, or
+ * there is no leader right now (an election is in progress). Nothing was appended; retrying is safe.
+ */
+public final class NotLeaderException extends KayakException {
+    private static final long serialVersionUID = 1L;
+    private final String leaderAddress;
+
+    public NotLeaderException(String message, String leaderAddress) {
+        super(message);
+        this.leaderAddress = leaderAddress;
+    }
+
+    /** The leader's address when known, else {@code null}. */
+    public String leaderAddress() {
+        return leaderAddress;
+    }
+}

@@ -1,0 +1,32 @@
+package io.kayak;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Linearizable reads. The application applies committed entries to its state and reports progress with
+ * {@link #ack}; a read then goes: {@link #barrier()} (ReadIndex: the leader confirms with a quorum that it still
+ * leads and returns its commit index), wait with {@link #sync} until the application has applied that index, read
+ * local state. Such a read observes every write that committed before the barrier was asked. Works on any member.
+ */
+public interface Sync {
+    /**
+     * The read barrier. Fails with {@link NotLeaderException} when there is no reachable leader, or
+     * {@link TimeoutException}; both are safe to retry.
+     */
+    CompletableFuture<Long> barrier();
+
+    /** The application reports it has applied every entry up to {@code index}. Values below the current are ignored. */
+    void ack(long index);
+
+    /** The highest index acknowledged with {@link #ack}. */
+    long acked();
+
+    /** Completes once {@link #ack} has reached {@code index}. */
+    CompletableFuture<Void> sync(long index);
+
+    /** Barrier, then wait for the application, then {@code read} on the completing thread. */
+    default <T> CompletableFuture<T> read(Supplier<T> read) {
+        return barrier().thenCompose(this::sync).thenApply(ignored -> read.get());
+    }
+}

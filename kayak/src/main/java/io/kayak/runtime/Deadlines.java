@@ -1,0 +1,37 @@
+package io.kayak.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Fails futures that take too long, with the typed exception the API documents for each kind of request. */
+final class Deadlines implements AutoCloseable {
+    private final ScheduledExecutorService timer;
+
+    Deadlines(String name) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Completes {@code future} with {@code error} unless it completes within {@code timeout}. */
+    <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout,
+                                    Supplier<? extends RuntimeException> error) {
+        ScheduledFuture<?> task = timer.schedule(() -> {
+            future.completeExceptionally(error.get());
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        future.whenComplete((v, t) -> task.cancel(false));
+        return future;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,48 @@
+package io.kayak.runtime;
+
+import io.kayak.core.Configuration;
+import io.kayak.core.Role;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the raft thread publishes for other threads to read without asking it: role, term, leader, last index and the
+ * configuration in force, plus the host's lifecycle. Each field is a consistent snapshot of one Ready turn.
+ */
+final class HostState {
+    /** One published view. */
+    record View(Role role, long term, String leaderId, String leaderAddress, long lastIndex, Configuration config) {
+    }
+
+    private volatile View view;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    HostState(View initial) {
+        this.view = initial;
+    }
+
+    View view() {
+        return view;
+    }
+
+    void publish(Role role, long term, String leaderId, String leaderAddress, long lastIndex, Configuration config) {
+        View current = view;
+        if (current.role() != role || current.term() != term || !java.util.Objects.equals(current.leaderId(), leaderId)
+                || !java.util.Objects.equals(current.leaderAddress(), leaderAddress) || current.lastIndex() != lastIndex
+                || current.config() != config) {
+            view = new View(role, term, leaderId, leaderAddress, lastIndex, config);
+        }
+    }
+
+    CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    void fail(Throwable error) {
+        stopped.completeExceptionally(error);
+    }
+
+    void stoppedCleanly() {
+        stopped.complete(null);
+    }
+}

@@ -1,0 +1,29 @@
+package io.kayak.runtime;
+
+import io.kayak.core.Message;
+
+/**
+ * How a host exchanges Raft messages and forwarded requests with its peers. Delivery is best effort: messages may be
+ * lost, delayed or reordered (Raft tolerates all three) but are never corrupted. Implementations never block the
+ * caller.
+ */
+public interface PeerNetwork extends AutoCloseable {
+    /** Receives what arrives for this member. Called on network threads: implementations hand off quickly. */
+    interface Inbound {
+        void onMessage(Message message);
+
+        void onRpc(Rpc rpc);
+    }
+
+    /** Starts listening as member {@code selfId} of cluster {@code clusterId}. */
+    void start(String clusterId, String selfId, Inbound inbound);
+
+    /** Sends a Raft message to the member at {@code address}. */
+    void send(String address, Message message);
+
+    /** Sends a forwarded request or its answer to {@code address}. */
+    void send(String address, Rpc rpc);
+
+    @Override
+    void close();
+}

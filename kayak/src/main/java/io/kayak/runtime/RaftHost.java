@@ -1,0 +1,411 @@
+package io.kayak.runtime;
+
+import io.kayak.ClosedException;
+import io.kayak.Host;
+import io.kayak.HostOptions;
+import io.kayak.KayakException;
+import io.kayak.Listener;
+import io.kayak.Log;
+import io.kayak.Member;
+import io.kayak.OutcomeUnknownException;
+import io.kayak.OverloadedException;
+import io.kayak.Sync;
+import io.kayak.TimeoutException;
+import io.kayak.core.Configuration;
+import io.kayak.core.ConfigurationCodec;
+import io.kayak.core.Entry;
+import io.kayak.core.LogStore;
+import io.kayak.core.RaftNode;
+import io.kayak.core.RaftOptions;
+import io.kayak.core.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} thread, the {@link LogWriter}
+ * thread, a dispatch thread that completes futures (so application callbacks never run on the raft or writer
+ * thread), and a {@link PeerNetwork}. Also implements {@link Log} and {@link Sync}.
+ */
+public final class RaftHost implements Host, Log, Sync {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
+
+    private final String id;
+    private final String address;
+    private final HostOptions options;
+    private final LockedLogStore store;
+    private final PeerNetwork network;
+    private final RaftLoop loop;
+    private final LogWriter writer;
+    private final Thread loopThread;
+    private final Thread writerThread;
+    private final ExecutorService dispatch;
+    private final Deadlines deadlines;
+    private final AppliedWatch applied;
+    private final AckWatch acks = new AckWatch();
+    private final HostState state;
+    private final AtomicLong pendingAppends = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private RaftHost(HostOptions options, String id, LogStore rawStore, PeerNetwork network) {
+        this.id = id;
+        this.address = options.advertise();
+        this.options = options;
+        this.store = new LockedLogStore(rawStore);
+        this.network = network;
+        long tickNanos = options.heartbeatInterval().toNanos();
+        int electionTicks = (int) Math.max(2, options.electionTimeout().toNanos() / tickNanos);
+        RaftOptions raftOptions = RaftOptions.builder(id).seed(System.nanoTime() ^ id.hashCode())
+                .electionTicks(electionTicks).heartbeatTicks(1).build();
+        RaftNode node = new RaftNode(raftOptions, store, store.hardState());
+        this.applied = new AppliedWatch(node.appliedIndex());
+        this.state = new HostState(new HostState.View(node.role(), node.term(), node.leader(), null,
+                node.lastIndex(), node.configuration().configuration()));
+        this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
+        this.deadlines = new Deadlines("kayak-deadlines-" + id);
+        RaftLoop[] loopRef = new RaftLoop[1];
+        this.writer = new LogWriter(store, new LogWriter.Durable() {
+            @Override
+            public void sendAfterPersist(io.kayak.core.Message message) {
+                loopRef[0].post(() -> loopRef[0].send(message));
+            }
+
+            @Override
+            public void persisted(Entry lastEntry) {
+                loopRef[0].post(() -> loopRef[0].persisted(lastEntry));
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                state.fail(error);
+                loopRef[0].stop();
+            }
+
+            @Override
+            public void synced(long nanos, int readies) {
+                // metrics land with the Micrometer binding
+            }
+        });
+        this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos);
+        loopRef[0] = loop;
+        if (isSoleVoter(node)) {
+            // A one-member cluster need not wait an election timeout for its first leader.
+            node.campaign();
+        }
+        this.loopThread = daemon(loop, "kayak-raft-" + id);
+        this.writerThread = daemon(writer, "kayak-log-writer-" + id);
+    }
+
+    private static boolean isSoleVoter(RaftNode node) {
+        Configuration c = node.configuration().configuration();
+        return !c.isJoint() && c.voters().size() == 1 && c.voters().contains(node.id());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Opens a member on {@code store}. A store holding no entries is either seeded as a new one-member cluster
+     * ({@code seed}) or left empty to receive the log of the cluster it joins.
+     */
+    public static RaftHost open(HostOptions options, String id, LogStore store, PeerNetwork network, boolean seed) {
+        if (seed && store.lastIndex() == 0) {
+            Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
+            store.append(List.of(RaftNode.bootstrapEntry(config)));
+            store.saveHardState(RaftNode.bootstrapHardState());
+            store.sync();
+        }
+        RaftHost host = new RaftHost(options, id, store, network);
+        host.start();
+        return host;
+    }
+
+    private void start() {
+        writerThread.start();
+        loopThread.start();
+        network.start("kayak", id, new PeerNetwork.Inbound() {
+            @Override
+            public void onMessage(io.kayak.core.Message message) {
+                postQuietly(() -> loop.deliver(message));
+            }
+
+            @Override
+            public void onRpc(Rpc rpc) {
+                postQuietly(() -> loop.onRpc(rpc));
+            }
+        });
+        LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());
+    }
+
+    private void postQuietly(Runnable task) {
+        try {
+            loop.post(task);
+        } catch (ClosedException ignored) {
+            // arrived while stopping: dropped, as the network may drop anything
+        }
+    }
+
+    /**
+     * Asks the members at {@code peers}, in turn, to admit this member, following redirects to the leader, and
+     * waits until the configuration admitting it reaches this member.
+     */
+    public void joinThrough(List<String> peers) {
+        if (roster().stream().anyMatch(m -> m.id().equals(id))) {
+            LOG.info("{}: already a member; the join request is ignored in favour of the stored membership", id);
+            return;
+        }
+        KayakException last = new KayakException("no peer to join through");
+        List<String> targets = new ArrayList<>(peers);
+        for (int attempt = 0; attempt < targets.size() && attempt < 32; attempt++) {
+            String target = targets.get(attempt);
+            try {
+                Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
+                if (r.error() == Rpc.Error.NONE) {
+                    Configuration config = ConfigurationCodec.decode(r.configuration());
+                    loop.post(() -> loop.learnAddresses(config));
+                    awaitMembership();
+                    return;
+                }
+                last = RaftLoop.toException(r);
+                if (r.error() == Rpc.Error.NOT_LEADER && !r.leaderAddress().isEmpty()) {
+                    targets.add(r.leaderAddress());
+                }
+            } catch (KayakException e) {
+                last = e;
+            }
+        }
+        throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
+    }
+
+    private Rpc.Response call(String target, Rpc.Kind kind, java.time.Duration timeout) {
+        long requestId = loop.nextRequestId();
+        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, null);
+        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+        loop.post(() -> loop.call(target, request, answer));
+        try {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            loop.post(() -> loop.forget(requestId));
+            throw new TimeoutException(target + " did not answer within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KayakException("interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KayakException ? (KayakException) e.getCause()
+                    : new KayakException("request failed", e.getCause());
+        }
+    }
+
+    private void awaitMembership() {
+        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 4;
+        while (System.nanoTime() < deadline) {
+            if (state.view().config().contains(id)) {
+                return;
+            }
+            try {
+                state.stopped().get(10, TimeUnit.MILLISECONDS);
+                throw new ClosedException("the host stopped while joining");
+            } catch (java.util.concurrent.TimeoutException e) {
+                // keep waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KayakException("interrupted while joining");
+            } catch (ExecutionException e) {
+                throw new KayakException("the host failed while joining", e.getCause());
+            }
+        }
+        throw new TimeoutException("the configuration admitting " + id + " did not arrive in time");
+    }
+
+    // ---------------------------------------------------------------- Host
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public List<Member> roster() {
+        Configuration c = state.view().config();
+        List<Member> members = new ArrayList<>();
+        for (Map.Entry<String, String> e : c.addresses().entrySet()) {
+            members.add(new Member(e.getKey(), e.getValue(), c.isVoter(e.getKey())));
+        }
+        return members;
+    }
+
+    @Override
+    public Optional<Member> leader() {
+        HostState.View v = state.view();
+        if (v.leaderId() == null) {
+            return Optional.empty();
+        }
+        String leaderAddress = v.leaderId().equals(id) ? address : v.leaderAddress();
+        return Optional.of(new Member(v.leaderId(), leaderAddress, v.config().isVoter(v.leaderId())));
+    }
+
+    /** Whether this member currently leads. */
+    public boolean isLeader() {
+        return state.view().role() == Role.LEADER;
+    }
+
+    /** The current term as this member knows it. */
+    public long term() {
+        return state.view().term();
+    }
+
+    @Override
+    public Log log() {
+        return this;
+    }
+
+    @Override
+    public Sync sync() {
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Void> stopped() {
+        return state.stopped();
+    }
+
+    @Override
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("{}: stopping", id);
+        network.close();
+        loop.stop();
+        joinQuietly(loopThread);
+        writer.stop();
+        joinQuietly(writerThread);
+        applied.close();
+        acks.close();
+        dispatch.shutdown();
+        try {
+            dispatch.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadlines.close();
+        state.stoppedCleanly();
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    // ---------------------------------------------------------------- Log
+
+    @Override
+    public CompletableFuture<Entry> append(byte[] payload) {
+        CompletableFuture<Entry> f = new CompletableFuture<>();
+        if (stopping.get()) {
+            f.completeExceptionally(new ClosedException("the host is closed"));
+            return f;
+        }
+        long count = pendingAppends.incrementAndGet();
+        long bytes = pendingBytes.addAndGet(payload.length);
+        if (count > options.maxPendingAppends() || bytes > options.maxPendingBytes()) {
+            pendingAppends.decrementAndGet();
+            pendingBytes.addAndGet(-payload.length);
+            f.completeExceptionally(new OverloadedException(count + " appends (" + bytes
+                    + " bytes) pending on " + id + "; the limits are " + options.maxPendingAppends() + " and "
+                    + options.maxPendingBytes()));
+            return f;
+        }
+        f.whenComplete((e, t) -> {
+            pendingAppends.decrementAndGet();
+            pendingBytes.addAndGet(-payload.length);
+        });
+        deadlines.within(f, options.requestTimeout(), () -> new OutcomeUnknownException(
+                "the append did not commit within " + options.requestTimeout() + "; it may still commit"));
+        try {
+            loop.post(() -> loop.propose(payload, f));
+        } catch (ClosedException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public Listener listen(long fromIndex, int buffer) {
+        return new LogListener(store, applied, fromIndex, buffer);
+    }
+
+    @Override
+    public long head() {
+        return state.view().lastIndex();
+    }
+
+    @Override
+    public long committed() {
+        return applied.get();
+    }
+
+    @Override
+    public long compacted() {
+        return store.firstIndex() - 1;
+    }
+
+    // ---------------------------------------------------------------- Sync
+
+    @Override
+    public CompletableFuture<Long> barrier() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        long requestId = loop.nextRequestId();
+        deadlines.within(f, options.requestTimeout(), () -> new TimeoutException(
+                "no leader confirmed the read within " + options.requestTimeout()));
+        try {
+            loop.post(() -> loop.barrier(requestId, f));
+        } catch (ClosedException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public void ack(long index) {
+        acks.ack(index);
+    }
+
+    @Override
+    public long acked() {
+        return acks.get();
+    }
+
+    @Override
+    public CompletableFuture<Void> sync(long index) {
+        return acks.await(index);
+    }
+}

@@ -1,0 +1,501 @@
+package io.kayak.runtime;
+
+import io.kayak.ClosedException;
+import io.kayak.KayakException;
+import io.kayak.NotLeaderException;
+import io.kayak.OutcomeUnknownException;
+import io.kayak.OverloadedException;
+import io.kayak.core.Configuration;
+import io.kayak.core.ConfigurationCodec;
+import io.kayak.core.Entry;
+import io.kayak.core.EntryKind;
+import io.kayak.core.IndexedConfiguration;
+import io.kayak.core.Message;
+import io.kayak.core.ProposalRefusedException;
+import io.kayak.core.RaftNode;
+import io.kayak.core.ReadState;
+import io.kayak.core.Ready;
+import io.kayak.core.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The raft thread: the only thread that touches the {@link RaftNode}. It drains an inbound queue of tasks (messages,
+ * proposals, reads, durability reports), ticks the core at a fixed interval, and hands every {@link Ready} out: to
+ * the network, to the {@link LogWriter}, and to the application side (futures and listeners).
+ *
+ * <p>Appends made between two turns of the loop are proposed as one batch, so they share AppendEntries and fsyncs.
+ */
+final class RaftLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftLoop.class);
+
+    /**
+     * An append waiting for its entry to commit; {@code proposedHere} when this member proposed it as leader (rather
+     * than forwarding it to another leader).
+     */
+    private record PendingAppend(long term, CompletableFuture<Entry> future, boolean proposedHere) {
+    }
+
+    /** An append proposed in the next batch. */
+    private record Proposal(byte[] payload, CompletableFuture<Entry> localFuture, Rpc.Request remote) {
+    }
+
+    private final RaftNode node;
+    private final String selfAddress;
+    private final PeerNetwork network;
+    private final LogWriter writer;
+    private final Executor dispatch;
+    private final AppliedWatch applied;
+    private final HostState state;
+    private final long tickNanos;
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final List<Proposal> proposals = new ArrayList<>();
+    private final TreeMap<Long, PendingAppend> pendingAppends = new TreeMap<>();
+    private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
+    private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
+    private final Map<String, String> addressBook = new HashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private volatile boolean running = true;
+
+    RaftLoop(RaftNode node, String selfAddress, PeerNetwork network, LogWriter writer, Executor dispatch,
+             AppliedWatch applied, HostState state, long tickNanos) {
+        this.node = node;
+        this.selfAddress = selfAddress;
+        this.network = network;
+        this.writer = writer;
+        this.dispatch = dispatch;
+        this.applied = applied;
+        this.state = state;
+        this.tickNanos = tickNanos;
+        learnAddresses(node.configuration().configuration());
+        publishState();
+    }
+
+    /** Runs {@code task} on the raft thread. */
+    void post(Runnable task) {
+        if (!running) {
+            throw new ClosedException("the host is closed");
+        }
+        inbox.add(task);
+    }
+
+    long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Runnable task = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                int budget = 100_000;
+                while (task != null && budget-- > 0) {
+                    task.run();
+                    task = inbox.poll();
+                }
+                proposeBatch();
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    node.tick();
+                    nextTick += tickNanos;
+                    if (now - nextTick > 10 * tickNanos) {
+                        nextTick = now + tickNanos; // after a long pause, do not replay every missed tick
+                    }
+                }
+                handleReadies();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{}: the raft loop failed and stops", node.id(), e);
+            state.fail(e);
+        } finally {
+            failEverything(new ClosedException("the host is closed"));
+        }
+    }
+
+    // ---------------------------------------------------------------- inputs, on the raft thread
+
+    void deliver(Message m) {
+        node.step(m);
+    }
+
+    void persisted(Entry last) {
+        node.persisted(last.index(), last.term());
+    }
+
+    void propose(byte[] payload, CompletableFuture<Entry> future) {
+        proposals.add(new Proposal(payload, future, null));
+    }
+
+    void barrier(long requestId, CompletableFuture<Long> future) {
+        pendingReads.put(requestId, future);
+        // A read that times out must not stay registered (its answer may never come).
+        future.whenComplete((index, error) -> {
+            if (error != null) {
+                postQuietly(() -> pendingReads.remove(requestId));
+            }
+        });
+        node.readIndex(requestId);
+    }
+
+    private void postQuietly(Runnable task) {
+        if (running) {
+            inbox.add(task);
+        }
+    }
+
+    /** A forwarded request or an answer to one of ours. */
+    void onRpc(Rpc rpc) {
+        if (rpc instanceof Rpc.Response) {
+            Rpc.Response r = (Rpc.Response) rpc;
+            CompletableFuture<Rpc.Response> f = pendingRpcs.remove(r.id());
+            if (f != null) {
+                f.complete(r);
+            }
+            return;
+        }
+        Rpc.Request request = (Rpc.Request) rpc;
+        if (node.role() != Role.LEADER) {
+            network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.NOT_LEADER,
+                    node.id() + " is not the leader", leaderAddress()));
+            return;
+        }
+        switch (request.kind()) {
+            case APPEND:
+                proposals.add(new Proposal(request.payload(), null, request));
+                break;
+            case JOIN:
+                handleJoin(request);
+                break;
+            default:
+                network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED,
+                        "unsupported request " + request.kind(), ""));
+        }
+    }
+
+    /** Sends {@code request} to {@code address} and completes the future with the answer (on the raft thread). */
+    void call(String address, Rpc.Request request, CompletableFuture<Rpc.Response> answer) {
+        pendingRpcs.put(request.id(), answer);
+        network.send(address, request);
+    }
+
+    /** Forgets an outstanding call (it timed out). */
+    void forget(long requestId) {
+        pendingRpcs.remove(requestId);
+    }
+
+    /** Records where a member can be reached before its configuration arrives through the log. */
+    void learnAddresses(Configuration config) {
+        addressBook.putAll(config.addresses());
+    }
+
+    // ---------------------------------------------------------------- proposals
+
+    private void proposeBatch() {
+        if (proposals.isEmpty()) {
+            return;
+        }
+        List<Proposal> batch = new ArrayList<>(proposals);
+        proposals.clear();
+        if (node.role() != Role.LEADER) {
+            for (Proposal p : batch) {
+                if (p.remote() != null) {
+                    network.send(p.remote().replyTo(), Rpc.Response.error(p.remote().id(), Rpc.Error.NOT_LEADER,
+                            node.id() + " is not the leader", leaderAddress()));
+                } else {
+                    forwardAppend(p);
+                }
+            }
+            return;
+        }
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        for (Proposal p : batch) {
+            payloads.add(p.payload());
+        }
+        long first;
+        try {
+            first = node.propose(payloads);
+        } catch (ProposalRefusedException | io.kayak.core.NotLeaderException e) {
+            for (Proposal p : batch) {
+                fail(p, Rpc.Error.NOT_LEADER, e.getMessage());
+            }
+            return;
+        }
+        long term = node.term();
+        for (int i = 0; i < batch.size(); i++) {
+            Proposal p = batch.get(i);
+            long index = first + i;
+            if (p.remote() != null) {
+                network.send(p.remote().replyTo(), Rpc.Response.ok(p.remote().id(), index, term, null));
+            } else {
+                pendingAppends.put(index, new PendingAppend(term, p.localFuture(), true));
+            }
+        }
+    }
+
+    private void fail(Proposal p, Rpc.Error error, String message) {
+        if (p.remote() != null) {
+            network.send(p.remote().replyTo(), Rpc.Response.error(p.remote().id(), error, message, leaderAddress()));
+        } else {
+            completeExceptionally(p.localFuture(), new NotLeaderException(message, leaderAddress()));
+        }
+    }
+
+    /** A follower hands the append to the leader and waits for the entry to commit here. */
+    private void forwardAppend(Proposal p) {
+        String leaderAddress = leaderAddress();
+        if (leaderAddress == null) {
+            completeExceptionally(p.localFuture(), new NotLeaderException(node.id() + " knows no leader", null));
+            return;
+        }
+        long id = nextRequestId();
+        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+        call(leaderAddress, new Rpc.Request(id, selfAddress, Rpc.Kind.APPEND, "", "", p.payload()), answer);
+        answer.whenComplete((r, error) -> {
+            // Runs on the raft thread: answers are completed by onRpc.
+            if (r == null) {
+                return;
+            }
+            if (r.error() == Rpc.Error.NONE) {
+                if (r.index() <= applied.get()) {
+                    checkAlreadyApplied(r.index(), r.term(), p.localFuture());
+                } else {
+                    pendingAppends.put(r.index(), new PendingAppend(r.term(), p.localFuture(), false));
+                }
+            } else {
+                completeExceptionally(p.localFuture(), toException(r));
+            }
+        });
+        p.localFuture().whenComplete((e, t) -> {
+            if (t != null) {
+                postQuietly(() -> forget(id));
+            }
+        });
+    }
+
+    private void checkAlreadyApplied(long index, long term, CompletableFuture<Entry> future) {
+        long actual = node.termAt(index);
+        if (actual == term) {
+            complete(future, new Entry(index, term, EntryKind.NORMAL, null));
+        } else {
+            completeExceptionally(future, new OutcomeUnknownException("entry " + index + " of term " + term
+                    + " is not in this member's log"));
+        }
+    }
+
+    static KayakException toException(Rpc.Response r) {
+        switch (r.error()) {
+            case NOT_LEADER: return new NotLeaderException(r.message(), r.leaderAddress().isEmpty() ? null
+                    : r.leaderAddress());
+            case OVERLOADED: return new OverloadedException(r.message());
+            case OUTCOME_UNKNOWN: return new OutcomeUnknownException(r.message());
+            default: return new KayakException(r.message());
+        }
+    }
+
+    // ---------------------------------------------------------------- membership requests (leader side)
+
+    private void handleJoin(Rpc.Request request) {
+        Configuration current = node.configuration().configuration();
+        String id = request.memberId();
+        String existing = current.addresses().get(id);
+        if (existing != null) {
+            if (existing.equals(request.memberAddress())) {
+                // Already a member (a retried join): answer with the configuration in force.
+                network.send(request.replyTo(), Rpc.Response.ok(request.id(), node.configuration().index(),
+                        node.term(), ConfigurationCodec.encode(current)));
+            } else {
+                network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED,
+                        "member " + id + " already exists with address " + existing, ""));
+            }
+            return;
+        }
+        Map<String, String> addresses = new java.util.LinkedHashMap<>(current.addresses());
+        addresses.put(id, request.memberAddress());
+        java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
+        learners.add(id);
+        Configuration next = Configuration.of(current.voters(), current.outgoing(), learners, addresses);
+        try {
+            long index = node.proposeConfiguration(next);
+            addressBook.put(id, request.memberAddress());
+            network.send(request.replyTo(), Rpc.Response.ok(request.id(), index, node.term(),
+                    ConfigurationCodec.encode(next)));
+        } catch (ProposalRefusedException e) {
+            network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED, e.getMessage(), ""));
+        }
+    }
+
+    /**
+     * Promotes a learner that has caught up to voter through a joint configuration (Raft §6), one change at a time.
+     * Called on every tick of the leader.
+     */
+    private void promoteCaughtUpLearners() {
+        if (node.role() != Role.LEADER) {
+            return;
+        }
+        IndexedConfiguration indexed = node.configuration();
+        Configuration current = indexed.configuration();
+        if (current.learners().isEmpty() || current.isJoint() || indexed.index() > node.commitIndex()) {
+            return;
+        }
+        Map<String, Long> matches = node.followerMatches();
+        for (String learner : current.learners()) {
+            Long match = matches.get(learner);
+            if (match != null && match >= node.commitIndex()) {
+                java.util.Set<String> voters = new java.util.TreeSet<>(current.voters());
+                voters.add(learner);
+                java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
+                learners.remove(learner);
+                Configuration joint = Configuration.of(voters, current.voters(), learners, current.addresses());
+                try {
+                    node.proposeConfiguration(joint);
+                    LOG.info("{}: promoting {} to voter", node.id(), learner);
+                } catch (ProposalRefusedException e) {
+                    LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Ready
+
+    private void handleReadies() {
+        promoteCaughtUpLearners();
+        while (node.hasReady()) {
+            Ready rd = node.ready();
+            if (rd.softState() != null) {
+                onRoleChange(rd.softState());
+            }
+            for (Message m : rd.messages()) {
+                send(m);
+            }
+            if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
+                writer.submit(rd);
+            }
+            if (!rd.committed().isEmpty()) {
+                onCommitted(rd.committed());
+            }
+            for (ReadState rs : rd.reads()) {
+                CompletableFuture<Long> f = pendingReads.remove(rs.requestId());
+                if (f != null) {
+                    complete(f, rs.index());
+                }
+            }
+            for (long failed : rd.failedReads()) {
+                CompletableFuture<Long> f = pendingReads.remove(failed);
+                if (f != null) {
+                    completeExceptionally(f, new NotLeaderException("no leader could confirm the read",
+                            leaderAddress()));
+                }
+            }
+        }
+        publishState();
+    }
+
+    void send(Message m) {
+        String address = addressBook.get(m.to());
+        if (address != null) {
+            network.send(address, m);
+        }
+    }
+
+    private void onRoleChange(Ready.SoftState soft) {
+        LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
+                soft.leader() == null ? "unknown" : soft.leader());
+        if (soft.role() != Role.LEADER) {
+            // Entries this member proposed as leader may still commit under the next leader: outcome unknown.
+            Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.entrySet().iterator();
+            while (it.hasNext()) {
+                PendingAppend p = it.next().getValue();
+                if (p.proposedHere()) {
+                    it.remove();
+                    completeExceptionally(p.future(), new OutcomeUnknownException(
+                            "leadership was lost before the entry committed; it may still commit"));
+                }
+            }
+        }
+    }
+
+    private void onCommitted(List<Entry> committed) {
+        for (Entry e : committed) {
+            if (e.kind() == EntryKind.CONFIG) {
+                learnAddresses(ConfigurationCodec.decode(e.payload()));
+            }
+            PendingAppend p = pendingAppends.remove(e.index());
+            if (p != null) {
+                if (p.term() == e.term()) {
+                    complete(p.future(), e);
+                } else {
+                    completeExceptionally(p.future(), new NotLeaderException("entry " + e.index()
+                            + " was replaced by another leader's entry; it did not commit", leaderAddress()));
+                }
+            }
+        }
+        long last = committed.get(committed.size() - 1).index();
+        applied.advanceTo(last);
+    }
+
+    private void publishState() {
+        state.publish(node.role(), node.term(), node.leader(), leaderAddress(), node.lastIndex(),
+                node.configuration().configuration());
+    }
+
+    private String leaderAddress() {
+        String leader = node.leader();
+        return leader == null ? null : addressBook.get(leader);
+    }
+
+    // ---------------------------------------------------------------- completion on the dispatch executor
+
+    private <T> void complete(CompletableFuture<T> f, T value) {
+        dispatch.execute(() -> f.complete(value));
+    }
+
+    private <T> void completeExceptionally(CompletableFuture<T> f, Throwable error) {
+        dispatch.execute(() -> f.completeExceptionally(error));
+    }
+
+    private void failEverything(KayakException error) {
+        running = false;
+        Runnable task;
+        while ((task = inbox.poll()) != null) {
+            try {
+                task.run(); // tasks only register requests, which fail just below
+            } catch (RuntimeException ignored) {
+                // the node is going away
+            }
+        }
+        for (Proposal p : proposals) {
+            if (p.localFuture() != null) {
+                p.localFuture().completeExceptionally(error);
+            }
+        }
+        proposals.clear();
+        pendingAppends.values().forEach(p -> p.future().completeExceptionally(error));
+        pendingAppends.clear();
+        pendingReads.values().forEach(f -> f.completeExceptionally(error));
+        pendingReads.clear();
+        pendingRpcs.values().forEach(f -> f.completeExceptionally(error));
+        pendingRpcs.clear();
+    }
+}

@@ -1,0 +1,53 @@
+package io.kayak.runtime;
+
+/**
+ * Requests that members forward to the leader on behalf of their application (appends, joins, removals), and the
+ * answers. They travel on the same connections as Raft messages; errors stay typed end to end.
+ */
+public sealed interface Rpc {
+    /** What a request asks for. */
+    enum Kind { APPEND, JOIN, REMOVE }
+
+    /** Why a request failed. */
+    enum Error { NONE, NOT_LEADER, OVERLOADED, REFUSED, OUTCOME_UNKNOWN }
+
+    /**
+     * A request.
+     *
+     * @param id            chosen by the sender, echoed in the response
+     * @param replyTo       the sender's peer address
+     * @param kind          what is asked
+     * @param memberId      JOIN and REMOVE: the member concerned
+     * @param memberAddress JOIN: the newcomer's address
+     * @param payload       APPEND: the entry's payload
+     */
+    record Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload)
+            implements Rpc {
+        public Request {
+            memberId = memberId == null ? "" : memberId;
+            memberAddress = memberAddress == null ? "" : memberAddress;
+            payload = payload == null ? new byte[0] : payload;
+        }
+    }
+
+    /**
+     * An answer. On success ({@code error == NONE}) {@code index}/{@code term} locate the entry that carries the
+     * request, and for a JOIN {@code configuration} is the encoded configuration that admits the newcomer.
+     */
+    record Response(long id, Error error, String message, String leaderAddress, long index, long term,
+                    byte[] configuration) implements Rpc {
+        public Response {
+            message = message == null ? "" : message;
+            leaderAddress = leaderAddress == null ? "" : leaderAddress;
+            configuration = configuration == null ? new byte[0] : configuration;
+        }
+
+        static Response ok(long id, long index, long term, byte[] configuration) {
+            return new Response(id, Error.NONE, "", "", index, term, configuration);
+        }
+
+        static Response error(long id, Error error, String message, String leaderAddress) {
+            return new Response(id, error, message, leaderAddress, 0, 0, null);
+        }
+    }
+}
