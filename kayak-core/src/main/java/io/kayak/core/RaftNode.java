@@ -163,12 +163,15 @@ public final class RaftNode {
     }
 
     private void tickElection() {
-        electionElapsed++;
-        if (electionElapsed >= randomizedElectionTimeout) {
+        if (electionElapsed < Integer.MAX_VALUE) {
+            electionElapsed++;
+        }
+        // Only a member that may vote restarts its timer here. A learner's elapsed time keeps growing, so the lease
+        // it grants a silent leader expires and it can answer the pre-votes of a new leader (joint configurations
+        // may count it before it knows it votes).
+        if (promotable() && electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
-            if (promotable()) {
-                campaign(options.preVote(), false);
-            }
+            campaign(options.preVote(), false);
         }
     }
 

@@ -93,15 +93,24 @@ final class Invariants {
     }
 
     /** Commit index never decreases, and every committed index stands for one entry. */
-    void checkCommit(SimNode node) {
+    void checkCommit(SimNode node, Iterable<SimNode> all) {
         checks++;
         long commit = node.raft.commitIndex();
         if (commit < node.lastCommit) {
             throw new IllegalStateException("commit went down on " + node.id + ": " + node.lastCommit + " -> "
                     + commit);
         }
+        boolean leader = node.raft.role() == Role.LEADER;
+        Configuration config = node.raft.configuration().configuration();
         for (long i = node.lastCommit + 1; i <= commit; i++) {
             long term = node.raft.termAt(i);
+            // The leader decided this commit with the configuration it has now (or its joint predecessor, whose
+            // incoming half is this one): a quorum of it must hold the entry durably.
+            if (leader && (!durableOnQuorum(config.voters(), i, term, all)
+                    || !durableOnQuorum(config.outgoing(), i, term, all))) {
+                throw new IllegalStateException(node.id + " committed " + i + "@" + term
+                        + " that is not durable on a quorum of " + config);
+            }
             if (i < committed.size()) {
                 Committed c = committed.get((int) i);
                 if (c.term() != term) {
@@ -121,8 +130,8 @@ final class Invariants {
     }
 
     /**
-     * State machine safety: members apply one common sequence, each in order, only what is committed and durable on
-     * a quorum.
+     * State machine safety: members apply one common sequence, each in order, only committed entries they hold
+     * durably.
      */
     void checkApply(SimNode node, Entry e, Iterable<SimNode> all) {
         checks++;
@@ -136,10 +145,8 @@ final class Invariants {
         if (!node.disk.durablyHolds(e.index(), e.term())) {
             throw new IllegalStateException(node.id + " applied " + e + " that its own disk does not hold durably");
         }
-        Configuration config = node.raft.configuration().configuration();
-        if (!durableOnQuorum(config.voters(), e, all) || !durableOnQuorum(config.outgoing(), e, all)) {
-            throw new IllegalStateException(node.id + " applied " + e + " that is not durable on a quorum of "
-                    + config);
+        if (e.index() >= committed.size() || committed.get((int) e.index()).term() != e.term()) {
+            throw new IllegalStateException(node.id + " applied " + e + " that is not the committed entry there");
         }
         if (e.index() <= applied.size()) {
             Entry known = applied.get((int) e.index() - 1);
@@ -153,13 +160,13 @@ final class Invariants {
         node.lastApplied = e.index();
     }
 
-    private static boolean durableOnQuorum(Set<String> voters, Entry e, Iterable<SimNode> all) {
+    private static boolean durableOnQuorum(Set<String> voters, long index, long term, Iterable<SimNode> all) {
         if (voters.isEmpty()) {
             return true;
         }
         int holders = 0;
         for (SimNode n : all) {
-            if (voters.contains(n.id) && n.disk.durablyHolds(e.index(), e.term())) {
+            if (voters.contains(n.id) && n.disk.durablyHolds(index, term)) {
                 holders++;
             }
         }

@@ -36,7 +36,7 @@ public final class Simulation {
     /** What to simulate. */
     public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
                            long maxAppendBytes, int maxInflightMessages, int maxSyncMillis, boolean preVote,
-                           boolean checkQuorum) {
+                           boolean checkQuorum, int spares) {
         /**
          * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
          * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
@@ -52,7 +52,8 @@ public final class Simulation {
             int[] syncMillis = {3, 3, 20, 60};
             return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
                     appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)],
-                    syncMillis[r.nextInt(syncMillis.length)], r.nextInt(4) != 0, r.nextInt(4) != 0);
+                    syncMillis[r.nextInt(syncMillis.length)], r.nextInt(4) != 0, r.nextInt(4) != 0,
+                    r.nextBoolean() ? 2 : 0);
         }
     }
 
@@ -115,13 +116,20 @@ public final class Simulation {
         }
         Configuration config = Configuration.ofVoters(addresses);
         invariants.bootstrapped(RaftNode.bootstrapHardState().term());
-        for (String id : addresses.keySet()) {
-            SimNode node = new SimNode(id, SimDisk.bootstrapped(RaftNode.bootstrapEntry(config),
-                    RaftNode.bootstrapHardState()));
+        for (int i = 1; i <= settings.size() + settings.spares(); i++) {
+            String id = "n" + i;
+            // Spares start with an empty disk, outside the configuration, like a host that is about to join.
+            SimDisk disk = addresses.containsKey(id)
+                    ? SimDisk.bootstrapped(RaftNode.bootstrapEntry(config), RaftNode.bootstrapHardState())
+                    : new SimDisk();
+            SimNode node = new SimNode(id, disk);
             nodes.put(id, node);
             node.start(options(node.id, random.nextLong()));
             int phase = random.nextInt(TICK_MS);
             schedule(phase, null, () -> tick(node));
+        }
+        if (settings.spares() > 0) {
+            scheduleMembershipChanges();
         }
         scheduleWorkload();
         if (settings.faults()) {
@@ -147,7 +155,8 @@ public final class Simulation {
         }
         if (convergedAt < 0) {
             throw new IllegalStateException("liveness: no convergence within " + settings.convergeMillis()
-                    + " ms after healing; " + nodes.values().stream().map(n -> n.raft.toString()).toList());
+                    + " ms after healing; " + nodes.values().stream()
+                    .map(n -> n.raft + " " + n.raft.configuration().configuration()).toList());
         }
         SimNode leader = currentLeader();
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
@@ -247,7 +256,7 @@ public final class Simulation {
             if (rd.hardState() != null) {
                 node.disk.saveHardState(rd.hardState());
             }
-            invariants.checkCommit(node);
+            invariants.checkCommit(node, nodes.values());
             for (Entry e : rd.committed()) {
                 invariants.checkApply(node, e, nodes.values());
                 onApplied(node, e);
@@ -324,7 +333,7 @@ public final class Simulation {
         for (SimNode node : nodes.values()) {
             if (node.alive) {
                 invariants.checkLeader(node);
-                invariants.checkCommit(node);
+                invariants.checkCommit(node, nodes.values());
             }
         }
     }
@@ -432,7 +441,7 @@ public final class Simulation {
         }
         node.start(options(node.id, random.nextLong()));
         trace.add(now, "RESTART " + node.id + " " + node.raft);
-        invariants.checkCommit(node);
+        invariants.checkCommit(node, nodes.values());
     }
 
     void pause(SimNode node, long millis) {
@@ -464,15 +473,131 @@ public final class Simulation {
             return false;
         }
         long last = leader.raft.lastIndex();
-        if (leader.raft.termAt(last) != leader.raft.term() || leader.raft.commitIndex() != last) {
+        Configuration config = leader.raft.configuration().configuration();
+        if (leader.raft.termAt(last) != leader.raft.term() || leader.raft.commitIndex() != last
+                || config.isJoint() || !config.isVoter(leader.id)) {
             return false;
         }
         for (SimNode n : nodes.values()) {
-            if (!n.alive || n.raft.lastIndex() != last || n.lastApplied != last) {
+            // Members of the final configuration converge; removed members and unused spares may lag forever.
+            if (config.contains(n.id) && (!n.alive || n.raft.lastIndex() != last || n.lastApplied != last)) {
                 return false;
             }
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------- membership changes
+
+    private void scheduleMembershipChanges() {
+        schedule(200 + random.nextInt(600), null, this::changeMembership);
+    }
+
+    /**
+     * Asks the leader for a random configuration change: add a learner, promote one, remove or replace a voter
+     * (through a joint configuration), or drop a learner. Refusals (one change at a time) are part of the test.
+     */
+    private void changeMembership() {
+        if (!workloadOn) {
+            return;
+        }
+        scheduleMembershipChanges();
+        SimNode leader = currentLeader();
+        if (leader == null || !leader.running(now)) {
+            return;
+        }
+        Configuration c = leader.raft.configuration().configuration();
+        if (c.isJoint()) {
+            return;
+        }
+        List<String> outsiders = new ArrayList<>();
+        for (String id : nodes.keySet()) {
+            if (!c.contains(id)) {
+                outsiders.add(id);
+            }
+        }
+        List<String> voters = new ArrayList<>(c.voters());
+        List<String> learners = new ArrayList<>(c.learners());
+        Configuration next = null;
+        String what = null;
+        switch (random.nextInt(5)) {
+            case 0:
+                if (!outsiders.isEmpty()) {
+                    String newcomer = outsiders.get(random.nextInt(outsiders.size()));
+                    next = withLearners(c, c.voters(), plus(c.learners(), newcomer), newcomer);
+                    what = "add learner " + newcomer;
+                }
+                break;
+            case 1:
+                if (!learners.isEmpty()) {
+                    String l = learners.get(random.nextInt(learners.size()));
+                    next = joint(c, plus(c.voters(), l), minus(c.learners(), l));
+                    what = "promote " + l;
+                }
+                break;
+            case 2:
+                if (voters.size() > 1) {
+                    String v = voters.get(random.nextInt(voters.size()));
+                    next = joint(c, minus(c.voters(), v), c.learners());
+                    what = "remove voter " + v;
+                }
+                break;
+            case 3:
+                if (!learners.isEmpty() && voters.size() > 1) {
+                    String l = learners.get(random.nextInt(learners.size()));
+                    String v = voters.get(random.nextInt(voters.size()));
+                    next = joint(c, plus(minus(c.voters(), v), l), minus(c.learners(), l));
+                    what = "replace " + v + " by " + l;
+                }
+                break;
+            default:
+                if (!learners.isEmpty()) {
+                    String l = learners.get(random.nextInt(learners.size()));
+                    next = withLearners(c, c.voters(), minus(c.learners(), l), null);
+                    what = "remove learner " + l;
+                }
+                break;
+        }
+        if (next == null) {
+            return;
+        }
+        try {
+            long index = leader.raft.proposeConfiguration(next);
+            note("membership", what + " at " + index);
+        } catch (RaftException e) {
+            trace.add(now, "membership change refused: " + what + ": " + e.getMessage());
+        }
+        drain(leader);
+    }
+
+    private static java.util.Set<String> plus(java.util.Set<String> set, String id) {
+        java.util.Set<String> out = new java.util.TreeSet<>(set);
+        out.add(id);
+        return out;
+    }
+
+    private static java.util.Set<String> minus(java.util.Set<String> set, String id) {
+        java.util.Set<String> out = new java.util.TreeSet<>(set);
+        out.remove(id);
+        return out;
+    }
+
+    private static Configuration withLearners(Configuration c, java.util.Set<String> voters,
+                                              java.util.Set<String> learners, String newcomer) {
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (String id : voters) {
+            addresses.put(id, c.addresses().get(id));
+        }
+        for (String id : learners) {
+            addresses.put(id, id.equals(newcomer) ? "sim://" + id : c.addresses().get(id));
+        }
+        return Configuration.of(voters, java.util.Set.of(), learners, addresses);
+    }
+
+    /** The joint configuration moving from {@code c}'s voters to {@code voters}. */
+    private static Configuration joint(Configuration c, java.util.Set<String> voters, java.util.Set<String> learners) {
+        Map<String, String> addresses = new LinkedHashMap<>(c.addresses());
+        return Configuration.of(voters, c.voters(), learners, addresses);
     }
 
     private String describeFailure(Throwable e) {
