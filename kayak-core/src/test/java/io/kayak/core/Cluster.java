@@ -304,6 +304,12 @@ public final class Cluster {
         return this;
     }
 
+    /** Performs every member's driver duties for inputs given directly to nodes, delivering nothing. */
+    public Cluster flush() {
+        processAll();
+        return this;
+    }
+
     /**
      * Delivers the messages now in flight that match {@code filter} (and are not lost), in send order; messages
      * they cause are queued, not delivered. Returns how many were delivered.
