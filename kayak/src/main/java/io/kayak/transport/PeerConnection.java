@@ -47,6 +47,8 @@ final class PeerConnection {
     private final Backoff backoff;
     private final ArrayBlockingQueue<Message> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Set while the queue overflows, so an outage logs one line instead of one per dropped message. */
+    private final AtomicBoolean overflowing = new AtomicBoolean();
     private volatile boolean closed;
 
     // Confined to the event loop.
@@ -103,6 +105,10 @@ final class PeerConnection {
         while (!queue.offer(message)) {
             if (queue.poll() != null) {
                 stats.messageDropped();
+                if (overflowing.compareAndSet(false, true)) {
+                    LOG.warn("Queue for member {} at {} is full ({} messages); dropping the oldest until it drains",
+                            memberId, address, options.maxQueuedMessages());
+                }
             }
         }
         drainSoon();
@@ -139,6 +145,9 @@ final class PeerConnection {
         }
         if (wrote) {
             ch.flush();
+        }
+        if (queue.isEmpty()) {
+            overflowing.set(false);
         }
     }
 
