@@ -1,0 +1,138 @@
+package io.kayak.transport;
+
+import io.kayak.core.Message;
+import io.kayak.transport.proto.RaftProto.Frame;
+import io.kayak.transport.proto.RaftProto.Hello;
+import io.kayak.transport.proto.RaftProto.HelloReply;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted connection: judges the peer's {@code Hello}, then hands each valid Raft message to the
+ * {@link MessageHandler}. Only messages from the handshaken member to this member are delivered; any other
+ * frame closes the connection, so a confused or hostile peer can never inject a message under another name.
+ * Confined to the connection's event loop.
+ */
+final class InboundConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundConnection.class);
+
+    private final TransportOptions options;
+    private final TransportStats stats;
+    private final MessageHandler handler;
+    /** Null until the handshake is accepted. */
+    private String peerId;
+    private boolean closing;
+    private ScheduledFuture<?> handshakeTimer;
+
+    InboundConnection(TransportOptions options, TransportStats stats, MessageHandler handler) {
+        this.options = options;
+        this.stats = stats;
+        this.handler = handler;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        // An idle socket that never says Hello would otherwise hold a descriptor forever.
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (peerId == null && !closing) {
+                fail(ctx, "no hello within " + options.handshakeTimeout().toMillis() + " ms");
+            }
+        }, options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelTimer();
+        LOG.debug("Inbound connection {} ({}) closed", ctx.channel().remoteAddress(), peerName());
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            return;
+        }
+        Frame frame = (Frame) msg;
+        if (peerId == null) {
+            onHandshake(ctx, frame);
+        } else {
+            onRaftFrame(ctx, frame);
+        }
+    }
+
+    private void onHandshake(ChannelHandlerContext ctx, Frame frame) {
+        if (!frame.hasHello()) {
+            fail(ctx, "first frame must be a hello, got " + frame.getBodyCase());
+            return;
+        }
+        Hello hello = frame.getHello();
+        HelloReply reply = Handshake.judge(hello, options.clusterId(), options.memberId());
+        cancelTimer();
+        if (reply.getAccepted()) {
+            peerId = hello.getMemberId();
+            LOG.debug("Accepted connection {} from member {}", ctx.channel().remoteAddress(), peerId);
+            ctx.writeAndFlush(Handshake.reply(reply));
+        } else {
+            stats.handshakeRejected();
+            LOG.warn("Refused connection {} from member '{}': {}: {}", ctx.channel().remoteAddress(),
+                    hello.getMemberId(), reply.getReason(), reply.getMessage());
+            closing = true;
+            // Close only once the reply is out, so the connector learns why instead of seeing a bare reset.
+            ctx.writeAndFlush(Handshake.reply(reply)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void onRaftFrame(ChannelHandlerContext ctx, Frame frame) {
+        Message message;
+        try {
+            message = MessageCodec.decode(frame);
+        } catch (ProtocolException e) {
+            fail(ctx, e.getMessage());
+            return;
+        }
+        if (!message.to().equals(options.memberId())) {
+            fail(ctx, "message for member " + message.to() + " arrived at member " + options.memberId());
+            return;
+        }
+        if (!message.from().equals(peerId)) {
+            fail(ctx, "message from " + message.from() + " on the connection of member " + peerId);
+            return;
+        }
+        stats.messageDelivered();
+        try {
+            handler.onMessage(message);
+        } catch (RuntimeException e) {
+            // The handler's failure is not the peer's fault: keep the connection, lose the message (Raft
+            // retransmits), and make the bug loud.
+            LOG.error("Message handler failed on {}", message, e);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closing = true;
+        ConnectionErrors.exceptionCaught(ctx, stats, LOG, peerName(), cause);
+    }
+
+    private void fail(ChannelHandlerContext ctx, String reason) {
+        closing = true;
+        ConnectionErrors.protocolError(ctx, stats, LOG, peerName(), reason);
+    }
+
+    private String peerName() {
+        return peerId == null ? "before handshake" : "member " + peerId;
+    }
+
+    private void cancelTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+}

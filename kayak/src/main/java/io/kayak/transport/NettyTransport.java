@@ -1,0 +1,217 @@
+package io.kayak.transport;
+
+import io.kayak.core.Message;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries Raft {@link Message}s between the members of one cluster over TCP, as length-prefixed protobuf frames
+ * (see {@code docs/transport.md}).
+ *
+ * <p><b>Sending.</b> {@link #send} never blocks and may be called from any thread. Each peer gets one persistent
+ * outbound connection, opened on the first send and re-opened with exponential backoff whenever it fails. A
+ * message is written only after the peer accepted the handshake; until then, and while the socket is full, it
+ * waits in a bounded per-peer queue whose oldest entries are dropped when it overflows. Delivery is therefore
+ * <em>at most once, in order per peer, with possible gaps</em> — exactly what Raft tolerates. Drops are counted
+ * in {@link #stats()}.
+ *
+ * <p><b>Receiving.</b> After {@link #start}, accepted connections must open with a handshake naming this
+ * cluster and this member; each valid message from the handshaken member to this member is then passed to the
+ * {@link MessageHandler}, on an event loop thread. A peer that sends anything else — malformed or oversize
+ * frames, messages Raft could not produce, messages under another name — is disconnected and counted.
+ *
+ * <p>Messages travel one way per connection: a member's replies go over its own outbound connection.
+ */
+public final class NettyTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
+
+    private final TransportOptions options;
+    private final MessageHandler handler;
+    private final TransportStats stats = new TransportStats();
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup("kayak-transport", GlobalEventExecutor.INSTANCE);
+    private final Map<String, PeerConnection> peers = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Channel serverChannel;
+
+    /** Creates the event loops; nothing is bound or connected until {@link #start} or {@link #send}. */
+    public NettyTransport(TransportOptions options, MessageHandler handler) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+    }
+
+    /**
+     * Binds the listening socket; blocks until bound. Port 0 picks a free port.
+     *
+     * @return the address actually bound
+     * @throws IOException           if the address cannot be bound (in use, not local)
+     * @throws IllegalStateException if already started or closed
+     */
+    public InetSocketAddress start(InetSocketAddress listenAddress) throws IOException {
+        Objects.requireNonNull(listenAddress, "listenAddress");
+        if (closed.get()) {
+            throw new IllegalStateException("transport closed");
+        }
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("transport already started");
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                // A restarted member must get its port back at once, not after TIME_WAIT.
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        Pipelines.install(ch.pipeline(), options.maxFrameBytes(), stats,
+                                new InboundConnection(options, stats, handler));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(listenAddress).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            started.set(false);
+            Throwable cause = bound.cause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new IOException("cannot bind " + listenAddress, cause);
+        }
+        serverChannel = bound.channel();
+        channels.add(serverChannel);
+        InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("Member {} of cluster {} listening on {}", options.memberId(), options.clusterId(), local);
+        return local;
+    }
+
+    /**
+     * Queues {@code message} for member {@code memberId} at {@code address} and returns at once. The first send
+     * to a member opens its connection; a send naming a new address for a known member replaces the old
+     * connection (its queued messages are dropped). After {@link #close} messages are dropped and counted.
+     *
+     * @throws IllegalArgumentException if the message is not from this member to {@code memberId} — the
+     *                                  receiver would refuse it, so the mistake is reported here instead
+     */
+    public void send(String memberId, InetSocketAddress address, Message message) {
+        Objects.requireNonNull(address, "address");
+        if (!message.to().equals(memberId)) {
+            throw new IllegalArgumentException("message for " + message.to() + " sent to member " + memberId);
+        }
+        if (!message.from().equals(options.memberId())) {
+            throw new IllegalArgumentException("message from " + message.from() + " sent by member "
+                    + options.memberId());
+        }
+        if (closed.get()) {
+            stats.messageDropped();
+            return;
+        }
+        peer(memberId, address).send(message);
+    }
+
+    /**
+     * Closes the connection to {@code memberId}, stops reconnecting to it and drops its queued messages (for a
+     * member removed from the cluster). A later {@link #send} to it connects afresh. Unknown members are ignored.
+     */
+    public void disconnect(String memberId) {
+        PeerConnection peer = peers.remove(memberId);
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    /** This transport's counters; live, never reset. */
+    public TransportStats stats() {
+        return stats;
+    }
+
+    public TransportOptions options() {
+        return options;
+    }
+
+    /**
+     * Stops listening, closes every connection and stops the event loops, waiting at most
+     * {@link TransportOptions#shutdownTimeout()} for each step. Messages still queued are dropped. Idempotent.
+     * Must not be called from a {@link MessageHandler} (it would wait for its own thread).
+     *
+     * @throws IllegalStateException if called on one of this transport's event loop threads
+     */
+    @Override
+    public void close() {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("close() called on the transport's own event loop");
+            }
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long timeoutMillis = options.shutdownTimeout().toMillis();
+        peers.values().forEach(PeerConnection::close);
+        peers.clear();
+        channels.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+        // No quiet period: nothing new can arrive once every channel is closed.
+        if (!group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            LOG.warn("Transport event loops of member {} did not stop within {} ms", options.memberId(),
+                    timeoutMillis);
+        }
+        LOG.info("Member {} transport closed: {}", options.memberId(), stats);
+    }
+
+    /** The connection currently used for {@code memberId}; visible for tests. */
+    PeerConnection peerConnection(String memberId) {
+        return peers.get(memberId);
+    }
+
+    private PeerConnection peer(String memberId, InetSocketAddress address) {
+        PeerConnection current = peers.get(memberId);
+        if (current != null && current.address().equals(address)) {
+            return current;
+        }
+        PeerConnection[] created = new PeerConnection[1];
+        PeerConnection chosen = peers.compute(memberId, (id, existing) -> {
+            if (existing != null && existing.address().equals(address)) {
+                return existing;
+            }
+            if (existing != null) {
+                LOG.info("Member {} moved from {} to {}", id, existing.address(), address);
+                existing.close();
+            }
+            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels);
+            return created[0];
+        });
+        if (created[0] != null) {
+            created[0].start();
+        }
+        if (closed.get()) {
+            // close() ran concurrently and may have missed the new connection.
+            chosen.close();
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,129 @@
+package io.kayak.transport;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Monotonic counters of one {@link NettyTransport}, readable from any thread at any time. Each counter only
+ * grows; readers compute rates themselves. Frames and bytes count what was handed to or read from sockets,
+ * including the 4-byte length prefixes and the handshake frames.
+ */
+public final class TransportStats {
+    private final LongAdder framesSent = new LongAdder();
+    private final LongAdder framesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder messagesDelivered = new LongAdder();
+    private final LongAdder messagesDropped = new LongAdder();
+    private final LongAdder oversizeFrames = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder handshakesRefused = new LongAdder();
+    private final LongAdder handshakesRejected = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+
+    /** Frames written to outbound sockets (handshakes included). */
+    public long framesSent() {
+        return framesSent.sum();
+    }
+
+    /** Frames read from sockets (handshakes included). */
+    public long framesReceived() {
+        return framesReceived.sum();
+    }
+
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    /** Raft messages passed to the {@link MessageHandler}. */
+    public long messagesDelivered() {
+        return messagesDelivered.sum();
+    }
+
+    /**
+     * Messages given to {@link NettyTransport#send} that will never be written: evicted from a full peer queue,
+     * larger than the frame limit, or sent after {@link NettyTransport#close}.
+     */
+    public long messagesDropped() {
+        return messagesDropped.sum();
+    }
+
+    /** Inbound frames whose length prefix exceeded the frame limit; each closed its connection. */
+    public long oversizeFrames() {
+        return oversizeFrames.sum();
+    }
+
+    /**
+     * Connections closed because the peer broke the protocol: malformed or oversize frames, invalid messages,
+     * misaddressed messages, frames out of place in the handshake, handshake timeouts.
+     */
+    public long protocolErrors() {
+        return protocolErrors.sum();
+    }
+
+    /** Outbound handshakes the remote member refused (wrong cluster, wrong member, unsupported version). */
+    public long handshakesRefused() {
+        return handshakesRefused.sum();
+    }
+
+    /** Inbound handshakes this member refused. */
+    public long handshakesRejected() {
+        return handshakesRejected.sum();
+    }
+
+    /** Outbound connection attempts scheduled after a failed connect or a lost connection. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    void frameSent(int bytes) {
+        framesSent.increment();
+        bytesSent.add(bytes);
+    }
+
+    void frameReceived(int bytes) {
+        framesReceived.increment();
+        bytesReceived.add(bytes);
+    }
+
+    void messageDelivered() {
+        messagesDelivered.increment();
+    }
+
+    void messageDropped() {
+        messagesDropped.increment();
+    }
+
+    void oversizeFrame() {
+        oversizeFrames.increment();
+    }
+
+    void protocolError() {
+        protocolErrors.increment();
+    }
+
+    void handshakeRefused() {
+        handshakesRefused.increment();
+    }
+
+    void handshakeRejected() {
+        handshakesRejected.increment();
+    }
+
+    void reconnect() {
+        reconnects.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "TransportStats{framesSent=" + framesSent() + ", framesReceived=" + framesReceived()
+                + ", bytesSent=" + bytesSent() + ", bytesReceived=" + bytesReceived()
+                + ", messagesDelivered=" + messagesDelivered() + ", messagesDropped=" + messagesDropped()
+                + ", oversizeFrames=" + oversizeFrames() + ", protocolErrors=" + protocolErrors()
+                + ", handshakesRefused=" + handshakesRefused() + ", handshakesRejected=" + handshakesRejected()
+                + ", reconnects=" + reconnects() + "}";
+    }
+}

@@ -1,0 +1,68 @@
+package io.kayak.transport;
+
+import io.kayak.core.Message;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** A started transport on an ephemeral loopback port that records everything it receives. */
+final class Node implements AutoCloseable {
+    final String id;
+    final NettyTransport transport;
+    final InetSocketAddress address;
+    private final List<Message> received = new ArrayList<>();
+
+    private Node(String cluster, String id, InetSocketAddress listen, UnaryOperator<TransportOptions.Builder> tweak)
+            throws IOException {
+        this.id = id;
+        this.transport = new NettyTransport(tweak.apply(TransportOptions.builder(cluster, id)
+                .reconnectBackoff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(200))).build(),
+                this::record);
+        try {
+            this.address = transport.start(listen);
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    static Node start(String cluster, String id) throws IOException {
+        return start(cluster, id, b -> b);
+    }
+
+    static Node start(String cluster, String id, UnaryOperator<TransportOptions.Builder> tweak) throws IOException {
+        return new Node(cluster, id, new InetSocketAddress("127.0.0.1", 0), tweak);
+    }
+
+    /** A node listening on exactly {@code listen}, e.g. a restarted member on its old port. */
+    static Node startOn(String cluster, String id, InetSocketAddress listen) throws IOException {
+        return new Node(cluster, id, listen, b -> b);
+    }
+
+    void send(Node to, Message message) {
+        transport.send(to.id, to.address, message);
+    }
+
+    TransportStats stats() {
+        return transport.stats();
+    }
+
+    private synchronized void record(Message message) {
+        received.add(message);
+    }
+
+    synchronized List<Message> received() {
+        return new ArrayList<>(received);
+    }
+
+    synchronized List<Message> receivedFrom(String sender) {
+        return received.stream().filter(m -> m.from().equals(sender)).toList();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
