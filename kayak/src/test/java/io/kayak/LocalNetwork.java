@@ -1,8 +1,8 @@
 package io.kayak;
 
+import io.kayak.transport.Rpc;
 import io.kayak.core.Message;
 import io.kayak.runtime.PeerNetwork;
-import io.kayak.runtime.Rpc;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.kayak.runtime;
 
+import io.kayak.transport.Rpc;
 import io.kayak.ClosedException;
 import io.kayak.KayakException;
 import io.kayak.NotLeaderException;

@@ -1,4 +1,4 @@
-package io.kayak.runtime;
+package io.kayak.transport;
 
 /**
  * Requests that members forward to the leader on behalf of their application (appends, joins, removals), and the
@@ -42,11 +42,11 @@ public sealed interface Rpc {
             configuration = configuration == null ? new byte[0] : configuration;
         }
 
-        static Response ok(long id, long index, long term, byte[] configuration) {
+        public static Response ok(long id, long index, long term, byte[] configuration) {
             return new Response(id, Error.NONE, "", "", index, term, configuration);
         }
 
-        static Response error(long id, Error error, String message, String leaderAddress) {
+        public static Response error(long id, Error error, String message, String leaderAddress) {
             return new Response(id, error, message, leaderAddress, 0, 0, null);
         }
     }
