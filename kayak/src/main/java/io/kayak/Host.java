@@ -25,10 +25,20 @@ public interface Host extends AutoCloseable {
 
     Sync sync();
 
+    /**
+     * Removes member {@code memberId} from the cluster, from any live member (e.g. to evict a dead one). Completes
+     * once a configuration without it has committed. Refused (with {@link KayakException}) for the last voter.
+     */
+    CompletableFuture<Void> remove(String memberId);
+
     /** Stops this member without leaving the cluster (for restarts and upgrades): it stays in the configuration. */
     void stop();
 
-    /** Same as {@link #stop()} for now; a graceful leave of the cluster lands with membership changes. */
+    /**
+     * Leaves the cluster gracefully, then stops: a leader first hands leadership to the most up-to-date voter
+     * (TimeoutNow), then the member asks the leader to remove it and waits until that is committed. If leaving
+     * fails (no leader reachable in time), the member stops anyway and stays in the configuration.
+     */
     @Override
     void close();
 

@@ -31,7 +31,39 @@ final class HostState {
                 || !java.util.Objects.equals(current.leaderAddress(), leaderAddress) || current.lastIndex() != lastIndex
                 || current.config() != config) {
             view = new View(role, term, leaderId, leaderAddress, lastIndex, config);
+            if (current.role() != role || !java.util.Objects.equals(current.leaderId(), leaderId)) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
         }
+    }
+
+    /** Waits up to {@code nanos} for the role or the known leader to change. */
+    synchronized void awaitLeaderChange(long nanos) throws InterruptedException {
+        View before = view;
+        long deadline = System.nanoTime() + nanos;
+        while (view == before || (view.role() == before.role()
+                && java.util.Objects.equals(view.leaderId(), before.leaderId()))) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Waits up to {@code nanos} until this member is no longer the leader; returns whether it is not. */
+    synchronized boolean awaitNotLeader(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (view.role() == Role.LEADER) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     CompletableFuture<Void> stopped() {

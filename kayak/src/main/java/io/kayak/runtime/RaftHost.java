@@ -22,6 +22,7 @@ import io.kayak.core.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +81,12 @@ public final class RaftHost implements Host, Log, Sync {
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
-                loopRef[0].post(() -> loopRef[0].send(message));
+                postQuietly(() -> loopRef[0].send(message));
             }
 
             @Override
             public void persisted(Entry lastEntry) {
-                loopRef[0].post(() -> loopRef[0].persisted(lastEntry));
+                postQuietly(() -> loopRef[0].persisted(lastEntry));
             }
 
             @Override
@@ -323,7 +324,91 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public void close() {
+        if (stopping.get()) {
+            return;
+        }
+        try {
+            leave();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not leave the cluster ({}); stopping without leaving", id, e.getMessage());
+        }
         stop();
+    }
+
+    private void leave() {
+        Configuration config = state.view().config();
+        if (!config.contains(id) || config.members().size() == 1) {
+            return;
+        }
+        if (isLeader()) {
+            CompletableFuture<Boolean> handing = new CompletableFuture<>();
+            loop.post(() -> handing.complete(loop.transferToBestVoter()));
+            if (join(handing, options.requestTimeout())) {
+                try {
+                    state.awaitNotLeader(options.electionTimeout().toNanos() * 4);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KayakException("interrupted while handing leadership over");
+                }
+            }
+        }
+        // Right after a hand-over this member may not know the new leader yet: retry while nobody leads.
+        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 2;
+        while (true) {
+            try {
+                join(remove(id), options.requestTimeout().multipliedBy(2));
+                break;
+            } catch (io.kayak.NotLeaderException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    state.awaitLeaderChange(options.heartbeatInterval().toNanos() * 2);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new KayakException("interrupted while leaving");
+                }
+            }
+        }
+        LOG.info("{}: left the cluster", id);
+    }
+
+    private static <T> T join(CompletableFuture<T> f, Duration timeout) {
+        try {
+            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("no answer within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KayakException("interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KayakException ? (KayakException) e.getCause()
+                    : new KayakException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String memberId) {
+        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", null);
+        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        answer.whenCompleteAsync((r, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (r.error() == Rpc.Error.NONE) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(RaftLoop.toException(r));
+            }
+        }, dispatch);
+        deadlines.within(done, options.requestTimeout().multipliedBy(2), () -> new TimeoutException(
+                "the removal of " + memberId + " did not complete in time; it may still complete"));
+        try {
+            loop.post(() -> loop.requestChange(request, answer));
+        } catch (ClosedException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
     }
 
     // ---------------------------------------------------------------- Log

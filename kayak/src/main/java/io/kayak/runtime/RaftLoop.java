@@ -67,6 +67,7 @@ final class RaftLoop implements Runnable {
     private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
     private final Map<String, String> addressBook = new HashMap<>();
+    private final MembershipChanges membership = new MembershipChanges();
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
 
@@ -184,12 +185,54 @@ final class RaftLoop implements Runnable {
             case APPEND:
                 proposals.add(new Proposal(request.payload(), null, request));
                 break;
-            case JOIN:
-                handleJoin(request);
-                break;
             default:
-                network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED,
-                        "unsupported request " + request.kind(), ""));
+                membership.submit(new MembershipChanges.Request(request,
+                        answer -> network.send(request.replyTo(), answer)));
+        }
+    }
+
+    /**
+     * A membership request made on this host ({@code kind} JOIN or REMOVE): handled here when this member leads,
+     * otherwise forwarded to the leader. The answer completes {@code answer} on the raft thread.
+     */
+    void requestChange(Rpc.Request request, CompletableFuture<Rpc.Response> answer) {
+        if (node.role() == Role.LEADER) {
+            membership.submit(new MembershipChanges.Request(request, answer::complete));
+            return;
+        }
+        String leader = leaderAddress();
+        if (leader == null) {
+            answer.complete(Rpc.Response.error(request.id(), Rpc.Error.NOT_LEADER, node.id()
+                    + " knows no leader", null));
+            return;
+        }
+        call(leader, request, answer);
+    }
+
+    /** Starts a leadership transfer to the most up-to-date voter; returns false when there is none. */
+    boolean transferToBestVoter() {
+        if (node.role() != Role.LEADER) {
+            return false;
+        }
+        Configuration config = node.configuration().configuration();
+        String best = null;
+        long bestMatch = -1;
+        for (Map.Entry<String, Long> e : node.followerMatches().entrySet()) {
+            if (config.isVoter(e.getKey()) && e.getValue() > bestMatch) {
+                best = e.getKey();
+                bestMatch = e.getValue();
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        try {
+            node.transferLeadership(best);
+            LOG.info("{}: handing leadership to {}", node.id(), best);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot hand leadership to {}: {}", node.id(), best, e.getMessage());
+            return false;
         }
     }
 
@@ -313,88 +356,24 @@ final class RaftLoop implements Runnable {
         }
     }
 
-    // ---------------------------------------------------------------- membership requests (leader side)
-
-    private void handleJoin(Rpc.Request request) {
-        Configuration current = node.configuration().configuration();
-        String id = request.memberId();
-        String existing = current.addresses().get(id);
-        if (existing != null) {
-            if (existing.equals(request.memberAddress())) {
-                // Already a member (a retried join): answer with the configuration in force.
-                network.send(request.replyTo(), Rpc.Response.ok(request.id(), node.configuration().index(),
-                        node.term(), ConfigurationCodec.encode(current)));
-            } else {
-                network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED,
-                        "member " + id + " already exists with address " + existing, ""));
-            }
-            return;
-        }
-        Map<String, String> addresses = new java.util.LinkedHashMap<>(current.addresses());
-        addresses.put(id, request.memberAddress());
-        java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
-        learners.add(id);
-        Configuration next = Configuration.of(current.voters(), current.outgoing(), learners, addresses);
-        try {
-            long index = node.proposeConfiguration(next);
-            addressBook.put(id, request.memberAddress());
-            network.send(request.replyTo(), Rpc.Response.ok(request.id(), index, node.term(),
-                    ConfigurationCodec.encode(next)));
-        } catch (ProposalRefusedException e) {
-            network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED, e.getMessage(), ""));
-        }
-    }
-
-    /**
-     * Promotes a learner that has caught up to voter through a joint configuration (Raft §6), one change at a time.
-     * Called on every tick of the leader.
-     */
-    private void promoteCaughtUpLearners() {
-        if (node.role() != Role.LEADER) {
-            return;
-        }
-        IndexedConfiguration indexed = node.configuration();
-        Configuration current = indexed.configuration();
-        if (current.learners().isEmpty() || current.isJoint() || indexed.index() > node.commitIndex()) {
-            return;
-        }
-        Map<String, Long> matches = node.followerMatches();
-        for (String learner : current.learners()) {
-            Long match = matches.get(learner);
-            if (match != null && match >= node.commitIndex()) {
-                java.util.Set<String> voters = new java.util.TreeSet<>(current.voters());
-                voters.add(learner);
-                java.util.Set<String> learners = new java.util.TreeSet<>(current.learners());
-                learners.remove(learner);
-                Configuration joint = Configuration.of(voters, current.voters(), learners, current.addresses());
-                try {
-                    node.proposeConfiguration(joint);
-                    LOG.info("{}: promoting {} to voter", node.id(), learner);
-                } catch (ProposalRefusedException e) {
-                    LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
-                }
-                return;
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- Ready
 
     private void handleReadies() {
-        promoteCaughtUpLearners();
+        membership.advance(node);
         while (node.hasReady()) {
             Ready rd = node.ready();
-            if (rd.softState() != null) {
-                onRoleChange(rd.softState());
-            }
             for (Message m : rd.messages()) {
                 send(m);
             }
             if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
                 writer.submit(rd);
             }
+            // Committed entries first: they were committed before any role change this Ready reports.
             if (!rd.committed().isEmpty()) {
                 onCommitted(rd.committed());
+            }
+            if (rd.softState() != null) {
+                onRoleChange(rd.softState());
             }
             for (ReadState rs : rd.reads()) {
                 CompletableFuture<Long> f = pendingReads.remove(rs.requestId());
@@ -424,6 +403,7 @@ final class RaftLoop implements Runnable {
         LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
                 soft.leader() == null ? "unknown" : soft.leader());
         if (soft.role() != Role.LEADER) {
+            membership.leadershipLost(leaderAddress());
             // Entries this member proposed as leader may still commit under the next leader: outcome unknown.
             Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.entrySet().iterator();
             while (it.hasNext()) {
@@ -440,7 +420,9 @@ final class RaftLoop implements Runnable {
     private void onCommitted(List<Entry> committed) {
         for (Entry e : committed) {
             if (e.kind() == EntryKind.CONFIG) {
-                learnAddresses(ConfigurationCodec.decode(e.payload()));
+                Configuration config = ConfigurationCodec.decode(e.payload());
+                learnAddresses(config);
+                membership.committed(config, e.index(), e.term());
             }
             PendingAppend p = pendingAppends.remove(e.index());
             if (p != null) {

@@ -1,0 +1,196 @@
+package io.kayak.runtime;
+
+import io.kayak.core.Configuration;
+import io.kayak.core.ConfigurationCodec;
+import io.kayak.core.IndexedConfiguration;
+import io.kayak.core.ProposalRefusedException;
+import io.kayak.core.RaftNode;
+import io.kayak.core.Role;
+import io.kayak.transport.Rpc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The leader's membership changes, on the raft thread. Raft allows one configuration change in flight (Raft §6;
+ * the core refuses a second), so requests <strong>wait in a bounded queue</strong> and are applied one at a time:
+ * joins add the newcomer as a learner, learners that have caught up are promoted to voters through a joint
+ * configuration, removals go through a joint configuration too. A removal is answered once a configuration without
+ * the member has committed, so a leaving member knows when it may shut down.
+ */
+final class MembershipChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(MembershipChanges.class);
+    /** Requests beyond this many waiting are refused rather than queued without bound. */
+    static final int MAX_QUEUED = 64;
+
+    /** A request and where its answer goes. */
+    record Request(Rpc.Request request, Consumer<Rpc.Response> reply) {
+    }
+
+    private final Deque<Request> queue = new ArrayDeque<>();
+    private final Map<String, List<Request>> awaitingRemoval = new LinkedHashMap<>();
+
+    /** Queues a JOIN or REMOVE (this member is the leader). */
+    void submit(Request r) {
+        if (queue.size() >= MAX_QUEUED) {
+            r.reply().accept(Rpc.Response.error(r.request().id(), Rpc.Error.OVERLOADED,
+                    MAX_QUEUED + " membership changes are already waiting", ""));
+            return;
+        }
+        queue.add(r);
+    }
+
+    /** Applies the next change if none is in flight; called on every turn of the raft loop. */
+    void advance(RaftNode node) {
+        if (node.role() != Role.LEADER || changeInFlight(node)) {
+            return;
+        }
+        Request next = queue.peek();
+        if (next != null) {
+            if (apply(node, next)) {
+                queue.poll();
+            }
+            return;
+        }
+        promoteCaughtUpLearner(node);
+    }
+
+    private static boolean changeInFlight(RaftNode node) {
+        IndexedConfiguration config = node.configuration();
+        return config.index() > node.commitIndex() || config.configuration().isJoint()
+                || node.termAt(node.commitIndex()) != node.term();
+    }
+
+    /** Tries to apply {@code r}; returns false when the core asks to wait (the request stays queued). */
+    private boolean apply(RaftNode node, Request r) {
+        Configuration current = node.configuration().configuration();
+        Rpc.Request q = r.request();
+        String id = q.memberId();
+        Configuration next;
+        if (q.kind() == Rpc.Kind.JOIN) {
+            String existing = current.addresses().get(id);
+            if (existing != null) {
+                if (existing.equals(q.memberAddress())) {
+                    // A retried join: the member is already in; answer with the configuration in force.
+                    r.reply().accept(Rpc.Response.ok(q.id(), node.configuration().index(), node.term(),
+                            ConfigurationCodec.encode(current)));
+                } else {
+                    r.reply().accept(Rpc.Response.error(q.id(), Rpc.Error.REFUSED, "member " + id
+                            + " already exists with address " + existing + ", not " + q.memberAddress(), ""));
+                }
+                return true;
+            }
+            Map<String, String> addresses = new LinkedHashMap<>(current.addresses());
+            addresses.put(id, q.memberAddress());
+            next = Configuration.of(current.voters(), Set.of(), plus(current.learners(), id), addresses);
+        } else {
+            if (!current.contains(id)) {
+                r.reply().accept(Rpc.Response.ok(q.id(), node.configuration().index(), node.term(), null));
+                return true;
+            }
+            if (current.isLearner(id)) {
+                Map<String, String> addresses = new LinkedHashMap<>(current.addresses());
+                addresses.remove(id);
+                next = Configuration.of(current.voters(), Set.of(), minus(current.learners(), id), addresses);
+            } else {
+                if (current.voters().size() == 1) {
+                    r.reply().accept(Rpc.Response.error(q.id(), Rpc.Error.REFUSED,
+                            "cannot remove " + id + ": it is the last voter", ""));
+                    return true;
+                }
+                next = Configuration.of(minus(current.voters(), id), current.voters(), current.learners(),
+                        current.addresses());
+            }
+        }
+        long index;
+        try {
+            index = node.proposeConfiguration(next);
+        } catch (ProposalRefusedException e) {
+            return false;
+        }
+        LOG.info("{}: {} {} (configuration at index {})", node.id(), q.kind() == Rpc.Kind.JOIN ? "adding learner"
+                : "removing", id, index);
+        if (q.kind() == Rpc.Kind.JOIN) {
+            r.reply().accept(Rpc.Response.ok(q.id(), index, node.term(), ConfigurationCodec.encode(next)));
+        } else {
+            awaitingRemoval.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+        }
+        return true;
+    }
+
+    /** Promotes one learner whose log has caught up with the commit index. */
+    private void promoteCaughtUpLearner(RaftNode node) {
+        Configuration current = node.configuration().configuration();
+        if (current.learners().isEmpty()) {
+            return;
+        }
+        Map<String, Long> matches = node.followerMatches();
+        for (String learner : current.learners()) {
+            Long match = matches.get(learner);
+            if (match != null && match >= node.commitIndex()) {
+                Configuration joint = Configuration.of(plus(current.voters(), learner), current.voters(),
+                        minus(current.learners(), learner), current.addresses());
+                try {
+                    node.proposeConfiguration(joint);
+                    LOG.info("{}: promoting {} to voter", node.id(), learner);
+                } catch (ProposalRefusedException e) {
+                    LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /** A configuration committed: answer the removals it completes. */
+    void committed(Configuration config, long index, long term) {
+        if (config.isJoint()) {
+            return;
+        }
+        awaitingRemoval.entrySet().removeIf(e -> {
+            if (config.contains(e.getKey())) {
+                return false;
+            }
+            for (Request r : e.getValue()) {
+                r.reply().accept(Rpc.Response.ok(r.request().id(), index, term, ConfigurationCodec.encode(config)));
+            }
+            return true;
+        });
+    }
+
+    /** Leadership was lost: queued requests were not applied; applied removals may still complete. */
+    void leadershipLost(String leaderAddress) {
+        for (Request r : queue) {
+            r.reply().accept(Rpc.Response.error(r.request().id(), Rpc.Error.NOT_LEADER,
+                    "leadership changed before the request was applied", leaderAddress));
+        }
+        queue.clear();
+        for (List<Request> list : awaitingRemoval.values()) {
+            for (Request r : list) {
+                r.reply().accept(Rpc.Response.error(r.request().id(), Rpc.Error.OUTCOME_UNKNOWN,
+                        "leadership changed before the removal committed; it may still complete", leaderAddress));
+            }
+        }
+        awaitingRemoval.clear();
+    }
+
+    private static Set<String> plus(Set<String> set, String id) {
+        Set<String> out = new TreeSet<>(set);
+        out.add(id);
+        return out;
+    }
+
+    private static Set<String> minus(Set<String> set, String id) {
+        Set<String> out = new TreeSet<>(set);
+        out.remove(id);
+        return out;
+    }
+}
