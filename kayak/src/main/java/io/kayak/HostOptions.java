@@ -1,6 +1,7 @@
 package io.kayak;
 
 import io.kayak.runtime.PeerNetwork;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
+ *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  * </table>
  */
 public final class HostOptions {
@@ -33,6 +35,7 @@ public final class HostOptions {
     private final int maxPendingAppends;
     private final long maxPendingBytes;
     private final Supplier<PeerNetwork> network;
+    private final MeterRegistry meterRegistry;
 
     private HostOptions(Builder b) {
         this.id = b.id;
@@ -45,6 +48,7 @@ public final class HostOptions {
         this.maxPendingAppends = b.maxPendingAppends;
         this.maxPendingBytes = b.maxPendingBytes;
         this.network = b.network;
+        this.meterRegistry = b.meterRegistry;
         if (electionTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("the election timeout must be at least two heartbeat intervals");
         }
@@ -97,6 +101,11 @@ public final class HostOptions {
         return network;
     }
 
+    /** Where the host's metrics go, or {@code null} for none. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
     /** Builds {@link HostOptions}. */
     public static final class Builder {
         private String id;
@@ -109,6 +118,7 @@ public final class HostOptions {
         private int maxPendingAppends = 10_000;
         private long maxPendingBytes = 64L << 20;
         private Supplier<PeerNetwork> network;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -161,6 +171,12 @@ public final class HostOptions {
         /** Replaces the TCP transport, e.g. with an in-process network for tests. */
         public Builder network(Supplier<PeerNetwork> network) {
             this.network = network;
+            return this;
+        }
+
+        /** Publishes the host's metrics (see the {@code kayak.*} meters) to {@code registry}. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

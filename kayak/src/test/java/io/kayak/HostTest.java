@@ -2,6 +2,7 @@ package io.kayak;
 
 import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +157,24 @@ class HostTest {
             burst.add(h.log().append(bytes("x")));
         }
         assertThat(burst).anySatisfy(f -> assertThatThrownBy(f::join).hasCauseInstanceOf(OverloadedException.class));
+    }
+
+    @Test
+    void metricsCountCommitsSyncsAndLeaders() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String address = "local:m";
+        Host h = Kayak.start(HostOptions.builder().id("m").listen(address).meterRegistry(registry)
+                .network(() -> network.endpoint(address)).build());
+        hosts.add(h);
+        for (int i = 0; i < 10; i++) {
+            h.log().append(bytes("m" + i)).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(registry.get("kayak.commits").tag("member", "m").counter().count()).isGreaterThanOrEqualTo(10);
+        assertThat(registry.get("kayak.commit.latency").timer().count()).isEqualTo(10);
+        assertThat(registry.get("kayak.fsync.latency").timer().count()).isPositive();
+        assertThat(registry.get("kayak.leader.changes").counter().count()).isEqualTo(1);
+        assertThat(registry.get("kayak.term").gauge().value()).isGreaterThanOrEqualTo(2);
+        await().until(() -> registry.get("kayak.appends.pending").gauge().value() == 0);
     }
 
     @Test

@@ -78,6 +78,7 @@ public final class RaftHost implements Host, Log, Sync {
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
         this.deadlines = new Deadlines("kayak-deadlines-" + id);
         RaftLoop[] loopRef = new RaftLoop[1];
+        HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
@@ -91,16 +92,18 @@ public final class RaftHost implements Host, Log, Sync {
 
             @Override
             public void failed(RuntimeException error) {
+                metricsRef[0].storageFailed();
                 state.fail(error);
                 loopRef[0].stop();
             }
 
             @Override
             public void synced(long nanos, int readies) {
-                // metrics land with the Micrometer binding
+                metricsRef[0].fsync(nanos);
             }
         });
-        this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos);
+        this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos,
+                metricsRef[0]);
         loopRef[0] = loop;
         if (isSoleVoter(node)) {
             // A one-member cluster need not wait an election timeout for its first leader.

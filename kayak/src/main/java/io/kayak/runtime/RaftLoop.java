@@ -46,11 +46,12 @@ final class RaftLoop implements Runnable {
      * An append waiting for its entry to commit; {@code proposedHere} when this member proposed it as leader (rather
      * than forwarding it to another leader).
      */
-    private record PendingAppend(long term, CompletableFuture<Entry> future, boolean proposedHere) {
+    private record PendingAppend(long term, CompletableFuture<Entry> future, boolean proposedHere, long startNanos) {
     }
 
     /** An append proposed in the next batch. */
-    private record Proposal(byte[] payload, CompletableFuture<Entry> localFuture, Rpc.Request remote) {
+    private record Proposal(byte[] payload, CompletableFuture<Entry> localFuture, Rpc.Request remote,
+                            long startNanos) {
     }
 
     private final RaftNode node;
@@ -68,11 +69,14 @@ final class RaftLoop implements Runnable {
     private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
     private final Map<String, String> addressBook = new HashMap<>();
     private final MembershipChanges membership = new MembershipChanges();
+    private final HostMetrics metrics;
+    private String lastLeader;
+    private int ticksSinceLagReport;
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
 
     RaftLoop(RaftNode node, String selfAddress, PeerNetwork network, LogWriter writer, Executor dispatch,
-             AppliedWatch applied, HostState state, long tickNanos) {
+             AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics) {
         this.node = node;
         this.selfAddress = selfAddress;
         this.network = network;
@@ -81,6 +85,7 @@ final class RaftLoop implements Runnable {
         this.applied = applied;
         this.state = state;
         this.tickNanos = tickNanos;
+        this.metrics = metrics;
         learnAddresses(node.configuration().configuration());
         publishState();
     }
@@ -117,6 +122,7 @@ final class RaftLoop implements Runnable {
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {
                     node.tick();
+                    reportLagEveryTenTicks();
                     nextTick += tickNanos;
                     if (now - nextTick > 10 * tickNanos) {
                         nextTick = now + tickNanos; // after a long pause, do not replay every missed tick
@@ -134,6 +140,15 @@ final class RaftLoop implements Runnable {
         }
     }
 
+    private void reportLagEveryTenTicks() {
+        if (++ticksSinceLagReport >= 10) {
+            ticksSinceLagReport = 0;
+            if (node.role() == Role.LEADER) {
+                metrics.followerLag(node.followerMatches(), node.lastIndex());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- inputs, on the raft thread
 
     void deliver(Message m) {
@@ -145,7 +160,7 @@ final class RaftLoop implements Runnable {
     }
 
     void propose(byte[] payload, CompletableFuture<Entry> future) {
-        proposals.add(new Proposal(payload, future, null));
+        proposals.add(new Proposal(payload, future, null, System.nanoTime()));
     }
 
     void barrier(long requestId, CompletableFuture<Long> future) {
@@ -183,7 +198,7 @@ final class RaftLoop implements Runnable {
         }
         switch (request.kind()) {
             case APPEND:
-                proposals.add(new Proposal(request.payload(), null, request));
+                proposals.add(new Proposal(request.payload(), null, request, 0));
                 break;
             default:
                 membership.submit(new MembershipChanges.Request(request,
@@ -291,7 +306,7 @@ final class RaftLoop implements Runnable {
             if (p.remote() != null) {
                 network.send(p.remote().replyTo(), Rpc.Response.ok(p.remote().id(), index, term, null));
             } else {
-                pendingAppends.put(index, new PendingAppend(term, p.localFuture(), true));
+                pendingAppends.put(index, new PendingAppend(term, p.localFuture(), true, p.startNanos()));
             }
         }
     }
@@ -323,7 +338,7 @@ final class RaftLoop implements Runnable {
                 if (r.index() <= applied.get()) {
                     checkAlreadyApplied(r.index(), r.term(), p.localFuture());
                 } else {
-                    pendingAppends.put(r.index(), new PendingAppend(r.term(), p.localFuture(), false));
+                    pendingAppends.put(r.index(), new PendingAppend(r.term(), p.localFuture(), false, p.startNanos()));
                 }
             } else {
                 completeExceptionally(p.localFuture(), toException(r));
@@ -400,6 +415,11 @@ final class RaftLoop implements Runnable {
     }
 
     private void onRoleChange(Ready.SoftState soft) {
+        if (soft.leader() != null && !soft.leader().equals(lastLeader)) {
+            metrics.leaderChanged(soft.term());
+        }
+        lastLeader = soft.leader();
+        metrics.term(soft.term());
         LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
                 soft.leader() == null ? "unknown" : soft.leader());
         if (soft.role() != Role.LEADER) {
@@ -427,6 +447,7 @@ final class RaftLoop implements Runnable {
             PendingAppend p = pendingAppends.remove(e.index());
             if (p != null) {
                 if (p.term() == e.term()) {
+                    metrics.commitLatency(System.nanoTime() - p.startNanos());
                     complete(p.future(), e);
                 } else {
                     completeExceptionally(p.future(), new NotLeaderException("entry " + e.index()
@@ -435,6 +456,7 @@ final class RaftLoop implements Runnable {
             }
         }
         long last = committed.get(committed.size() - 1).index();
+        metrics.committed(committed.size());
         applied.advanceTo(last);
     }
 

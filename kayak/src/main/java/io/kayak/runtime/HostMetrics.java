@@ -1,0 +1,97 @@
+package io.kayak.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A host's meters, all tagged with {@code member}: {@code kayak.commits} (entries committed and applied here),
+ * {@code kayak.commit.latency} (append to commit, for appends made on this member), {@code kayak.fsync.latency}
+ * (one group commit), {@code kayak.leader.changes}, {@code kayak.term}, {@code kayak.appends.pending},
+ * {@code kayak.follower.lag} (entries a follower is behind the leader, tagged {@code follower}, on the leader only)
+ * and {@code kayak.storage.failures}. Without a registry they go to an empty composite registry, which costs
+ * next to nothing.
+ */
+final class HostMetrics {
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Counter commits;
+    private final Timer commitLatency;
+    private final Timer fsyncLatency;
+    private final Counter leaderChanges;
+    private final Counter storageFailures;
+    private final AtomicLong term = new AtomicLong();
+    private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
+
+    HostMetrics(MeterRegistry registry, String memberId, LongSupplier pendingAppends) {
+        this.registry = registry == null ? new CompositeMeterRegistry() : registry;
+        this.tags = Tags.of("member", memberId);
+        this.commits = Counter.builder("kayak.commits").description("entries committed and applied on this member")
+                .tags(tags).register(this.registry);
+        this.commitLatency = Timer.builder("kayak.commit.latency").description("from append to commit")
+                .tags(tags).publishPercentiles(0.5, 0.99, 0.999).register(this.registry);
+        this.fsyncLatency = Timer.builder("kayak.fsync.latency").description("one group commit of the log")
+                .tags(tags).publishPercentiles(0.5, 0.99).register(this.registry);
+        this.leaderChanges = Counter.builder("kayak.leader.changes").description("leaders seen by this member")
+                .tags(tags).register(this.registry);
+        this.storageFailures = Counter.builder("kayak.storage.failures")
+                .description("storage errors (each stops the member)").tags(tags).register(this.registry);
+        Gauge.builder("kayak.term", term, AtomicLong::get).tags(tags).register(this.registry);
+        Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(this.registry);
+    }
+
+    void committed(int entries) {
+        commits.increment(entries);
+    }
+
+    void commitLatency(long nanos) {
+        commitLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void fsync(long nanos) {
+        fsyncLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void leaderChanged(long newTerm) {
+        leaderChanges.increment();
+        term.set(newTerm);
+    }
+
+    void term(long value) {
+        term.set(value);
+    }
+
+    void storageFailed() {
+        storageFailures.increment();
+    }
+
+    /** Updates the lag of each follower (leader only); followers that left are reported as 0. */
+    void followerLag(Map<String, Long> matches, long lastIndex) {
+        for (Map.Entry<String, AtomicLong> e : followerLag.entrySet()) {
+            if (!matches.containsKey(e.getKey())) {
+                e.getValue().set(0);
+            }
+        }
+        for (Map.Entry<String, Long> e : matches.entrySet()) {
+            followerLag.computeIfAbsent(e.getKey(), follower -> {
+                AtomicLong lag = new AtomicLong();
+                Gauge.builder("kayak.follower.lag", lag, AtomicLong::get).tags(tags.and("follower", follower))
+                        .register(registry);
+                return lag;
+            }).set(Math.max(0, lastIndex - e.getValue()));
+        }
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+}
