@@ -17,4 +17,14 @@ class SimulationTest {
         assertThat(report.proposalsCommitted()).isGreaterThan(0);
         assertThat(report.readsReleased()).isGreaterThan(0);
     }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed : new long[] {7, 1995, 4242}) {
+            Simulation.Result first = new Simulation(Simulation.Settings.forSeed(seed)).run();
+            Simulation.Result second = new Simulation(Simulation.Settings.forSeed(seed)).run();
+            assertThat(second).isEqualTo(first);
+            assertThat(first.events()).isGreaterThan(1000);
+        }
+    }
 }
