@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -230,6 +231,14 @@ final class PeerConnection {
         }
         stats.reconnect();
         reconnect = loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether this connection is down with no attempt pending, so that only a send would open it again (what an
+     * idle address connection settles into); visible for tests. Blocks until the event loop answers.
+     */
+    boolean dormant() {
+        return CompletableFuture.supplyAsync(() -> channel == null && reconnect == null, loop).join();
     }
 
     /** Stops reconnecting, closes the connection and drops what is still queued. Idempotent. */
