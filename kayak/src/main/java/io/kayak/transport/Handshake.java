@@ -8,7 +8,8 @@ import io.kayak.transport.proto.RaftProto.RefusalReason;
 /**
  * The handshake rules, apart from any connection: what a connector says first and how an acceptor judges it.
  * A connection joins two members of one cluster speaking one protocol version, and reaches the member the
- * connector meant; everything else is refused with a typed reason before a single Raft message flows.
+ * connector meant (or, with an empty target, any member at the address it dialled); everything else is refused
+ * with a typed reason before a single Raft message flows.
  */
 final class Handshake {
     /** Wire protocol version; bumped on any incompatible change to raft.proto's meaning. */
@@ -39,7 +40,9 @@ final class Handshake {
         if (hello.getMemberId().equals(ownId)) {
             return refusal(RefusalReason.INVALID_HELLO, "connector claims this member's own id " + ownId);
         }
-        if (!hello.getTargetMemberId().equals(ownId)) {
+        // An empty target asks for whichever member listens here: the connector knows only an address and will
+        // send forwarded requests or answers, which name no receiver. A named target must be this member.
+        if (!hello.getTargetMemberId().isEmpty() && !hello.getTargetMemberId().equals(ownId)) {
             return refusal(RefusalReason.WRONG_MEMBER,
                     "this is member " + ownId + ", not " + hello.getTargetMemberId());
         }

@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted connection: judges the peer's {@code Hello}, then hands each valid Raft message to the
- * {@link MessageHandler}. Only messages from the handshaken member to this member are delivered; any other
- * frame closes the connection, so a confused or hostile peer can never inject a message under another name.
+ * One accepted connection: judges the peer's {@code Hello}, then hands each valid Raft message and each valid
+ * forwarded request or answer to the {@link MessageHandler}. Only Raft messages from the handshaken member to this
+ * member are delivered; any other frame closes the connection, so a confused or hostile peer can never inject a
+ * message under another name. Forwarded requests and answers name nobody (their requester may not be a member
+ * yet, and may have dialled this address without knowing who is here), so they are checked for validity only.
  * Confined to the connection's event loop.
  */
 final class InboundConnection extends ChannelInboundHandlerAdapter {
@@ -89,6 +91,10 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRaftFrame(ChannelHandlerContext ctx, Frame frame) {
+        if (RpcCodec.carriesRpc(frame)) {
+            onRpcFrame(ctx, frame);
+            return;
+        }
         Message message;
         try {
             message = MessageCodec.decode(frame);
@@ -111,6 +117,23 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             // The handler's failure is not the peer's fault: keep the connection, lose the message (Raft
             // retransmits), and make the bug loud.
             LOG.error("Message handler failed on {}", message, e);
+        }
+    }
+
+    private void onRpcFrame(ChannelHandlerContext ctx, Frame frame) {
+        Rpc rpc;
+        try {
+            rpc = RpcCodec.decode(frame);
+        } catch (ProtocolException e) {
+            fail(ctx, e.getMessage());
+            return;
+        }
+        stats.rpcDelivered();
+        try {
+            handler.onRpc(rpc);
+        } catch (RuntimeException e) {
+            // As for messages: the handler's bug, not the peer's; the requester times out and may retry.
+            LOG.error("Message handler failed on forwarded {} from member {}", rpc, peerId, e);
         }
     }
 

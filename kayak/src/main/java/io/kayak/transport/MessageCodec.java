@@ -160,6 +160,9 @@ public final class MessageCodec {
             case HELLO:
             case HELLO_REPLY:
                 throw new ProtocolException("handshake frame " + frame.getBodyCase() + " after the handshake");
+            case FORWARD_REQUEST:
+            case FORWARD_RESPONSE:
+                throw new ProtocolException("frame " + frame.getBodyCase() + " carries no Raft message (see RpcCodec)");
             case BODY_NOT_SET:
             default:
                 throw new ProtocolException("frame carries no known message");

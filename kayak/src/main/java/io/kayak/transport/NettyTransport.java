@@ -1,6 +1,7 @@
 package io.kayak.transport;
 
 import io.kayak.core.Message;
+import io.kayak.transport.proto.RaftProto.Frame;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries Raft {@link Message}s between the members of one cluster over TCP, as length-prefixed protobuf frames
- * (see {@code docs/transport.md}).
+ * Carries Raft {@link Message}s, and requests forwarded between members with their answers ({@link Rpc}),
+ * between the members of one cluster over TCP, as length-prefixed protobuf frames (see
+ * {@code docs/transport.md}).
  *
  * <p><b>Sending.</b> {@link #send} never blocks and may be called from any thread. Each peer gets one persistent
  * outbound connection, opened on the first send and re-opened with exponential backoff whenever it fails. A
@@ -36,9 +38,15 @@ import org.slf4j.LoggerFactory;
  * <em>at most once, in order per peer, with possible gaps</em> — exactly what Raft tolerates. Drops are counted
  * in {@link #stats()}.
  *
+ * <p><b>Forwarded requests.</b> {@link #send(InetSocketAddress, Rpc)} needs only an address: the sender may not
+ * know which member listens there (a host that is joining knows its peers' addresses only, and the answer goes
+ * back to the address the request names). Rpcs therefore travel on a separate connection per address, whose
+ * handshake asks for "any member" of the cluster, with the same queueing and delivery guarantees. Such a
+ * connection is opened on demand and not re-opened once its queue is empty.
+ *
  * <p><b>Receiving.</b> After {@link #start}, accepted connections must open with a handshake naming this
  * cluster and this member; each valid message from the handshaken member to this member is then passed to the
- * {@link MessageHandler}, on an event loop thread. A peer that sends anything else — malformed or oversize
+ * {@link MessageHandler}, on an event loop thread, and so is each valid {@link Rpc}. A peer that sends anything else — malformed or oversize
  * frames, messages Raft could not produce, messages under another name — is disconnected and counted.
  *
  * <p>Messages travel one way per connection: a member's replies go over its own outbound connection.
@@ -51,7 +59,10 @@ public final class NettyTransport implements AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("kayak-transport", GlobalEventExecutor.INSTANCE);
+    /** Member connections (Raft messages), by member id. */
     private final Map<String, PeerConnection> peers = new ConcurrentHashMap<>();
+    /** Address connections (forwarded requests and answers), by the address the sender named. */
+    private final Map<InetSocketAddress, PeerConnection> addressPeers = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel serverChannel;
@@ -134,6 +145,25 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
+     * Queues a forwarded request or answer for whichever member of this cluster listens at {@code address} and
+     * returns at once. It is encoded here, so the caller may reuse its arrays afterwards. The first send to an
+     * address opens a connection to it (with an empty handshake target); after {@link #close} rpcs are dropped
+     * and counted.
+     *
+     * @throws IllegalArgumentException if {@code rpc} is invalid ({@link RpcCodec}) — the receiver would refuse
+     *                                  it, so the mistake is reported here instead
+     */
+    public void send(InetSocketAddress address, Rpc rpc) {
+        Objects.requireNonNull(address, "address");
+        Frame frame = RpcCodec.encode(rpc);
+        if (closed.get()) {
+            stats.messageDropped();
+            return;
+        }
+        addressPeer(address).send(frame);
+    }
+
+    /**
      * Closes the connection to {@code memberId}, stops reconnecting to it and drops its queued messages (for a
      * member removed from the cluster). A later {@link #send} to it connects afresh. Unknown members are ignored.
      */
@@ -173,6 +203,8 @@ public final class NettyTransport implements AutoCloseable {
         long timeoutMillis = options.shutdownTimeout().toMillis();
         peers.values().forEach(PeerConnection::close);
         peers.clear();
+        addressPeers.values().forEach(PeerConnection::close);
+        addressPeers.clear();
         channels.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
         // No quiet period: nothing new can arrive once every channel is closed.
         if (!group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS)
@@ -186,6 +218,31 @@ public final class NettyTransport implements AutoCloseable {
     /** The connection currently used for {@code memberId}; visible for tests. */
     PeerConnection peerConnection(String memberId) {
         return peers.get(memberId);
+    }
+
+    /** The connection currently used for rpcs to {@code address}; visible for tests. */
+    PeerConnection addressConnection(InetSocketAddress address) {
+        return addressPeers.get(address);
+    }
+
+    private PeerConnection addressPeer(InetSocketAddress address) {
+        PeerConnection current = addressPeers.get(address);
+        if (current != null) {
+            return current;
+        }
+        PeerConnection[] created = new PeerConnection[1];
+        PeerConnection chosen = addressPeers.computeIfAbsent(address, a -> {
+            created[0] = new PeerConnection("", a, group.next(), options, stats, channels);
+            return created[0];
+        });
+        if (created[0] != null) {
+            created[0].start();
+        }
+        if (closed.get()) {
+            // close() ran concurrently and may have missed the new connection.
+            chosen.close();
+        }
+        return chosen;
     }
 
     private PeerConnection peer(String memberId, InetSocketAddress address) {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connector's end of one connection to a peer: says {@code Hello}, waits for the peer's verdict, and only
- * then lets its {@link PeerConnection} write Raft frames. After an accepted handshake the acceptor has nothing
+ * then lets its {@link PeerConnection} write Raft and forwarded-request frames. After an accepted handshake the acceptor has nothing
  * more to say, so any further inbound frame is a protocol error. Confined to the connection's event loop.
  */
 final class OutboundConnection extends ChannelInboundHandlerAdapter {
@@ -68,8 +68,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
         } else {
             closing = true;
             stats.handshakeRefused();
-            LOG.warn("Member {} at {} refused our handshake: {}: {}", peer.memberId(), peer.address(),
-                    reply.getReason(), reply.getMessage());
+            LOG.warn("Handshake refused by {}: {}: {}", peer.describe(), reply.getReason(), reply.getMessage());
             ctx.close();
         }
     }
@@ -85,12 +84,12 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closing = true;
-        ConnectionErrors.exceptionCaught(ctx, stats, LOG, "member " + peer.memberId(), cause);
+        ConnectionErrors.exceptionCaught(ctx, stats, LOG, peer.describe(), cause);
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {
         closing = true;
-        ConnectionErrors.protocolError(ctx, stats, LOG, "member " + peer.memberId(), reason);
+        ConnectionErrors.protocolError(ctx, stats, LOG, peer.describe(), reason);
     }
 
     private void cancelTimer() {

@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,28 +25,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one persistent outbound connection to one peer, and the bounded queue in front of it.
+ * The one persistent outbound connection to one peer, and the bounded queue in front of it. A peer is either a
+ * named member (Raft messages; the handshake insists on that member) or just an address (forwarded requests and
+ * answers, whose sender may not know who listens there; the handshake's target is empty).
  *
- * <p>{@link #send} never blocks and never grows memory without bound: it enqueues, evicting the oldest queued
- * message when the queue is full (the newest message carries the freshest term and commit index, the oldest is
+ * <p>The queue holds Raft {@link Message}s, encoded when drained, and already encoded {@link Rpc} frames (see
+ * {@link NettyTransport#send(InetSocketAddress, Rpc)}). {@link #send} never blocks and never grows memory without
+ * bound: it enqueues, evicting the oldest queued entry when the queue is full (the newest message carries the freshest term and commit index, the oldest is
  * the one Raft would most likely discard anyway). All connection state lives on one event loop: the queue is
  * drained there — encoding included — writing every queued frame and flushing once per drain, so a burst of
  * sends costs one syscall. Draining pauses while the socket is not writable and resumes when it is. A lost or
- * refused connection is retried with exponential backoff until {@link #close}.
+ * refused connection is retried with exponential backoff until {@link #close}. An address connection differs in
+ * one way: it connects only while something waits in its queue, since nobody owes its address a standing
+ * connection (a host that joined and went away, a requester that got its answer).
  */
 final class PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     // Let a pipeline of AppendRequests fill the socket before draining pauses; the queue bounds the rest.
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
+    /** The member the handshake must reach; empty for an address connection (any member there). */
     private final String memberId;
     private final InetSocketAddress address;
+    private final boolean onDemand;
     private final EventLoop loop;
     private final TransportOptions options;
     private final TransportStats stats;
     private final Bootstrap bootstrap;
     private final Backoff backoff;
-    private final ArrayBlockingQueue<Message> queue;
+    private final ArrayBlockingQueue<Object> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Set while the queue overflows, so an outage logs one line instead of one per dropped message. */
     private final AtomicBoolean overflowing = new AtomicBoolean();
@@ -60,6 +68,7 @@ final class PeerConnection {
                    TransportStats stats, ChannelGroup channels) {
         this.memberId = memberId;
         this.address = address;
+        this.onDemand = memberId.isEmpty();
         this.loop = loop;
         this.options = options;
         this.stats = stats;
@@ -83,31 +92,48 @@ final class PeerConnection {
                 });
     }
 
+    /** The member the handshake names as its target; empty for an address connection. */
     String memberId() {
         return memberId;
+    }
+
+    /** Who this connection reaches, for log lines. */
+    String describe() {
+        return memberId.isEmpty() ? "the member at " + address : "member " + memberId + " at " + address;
     }
 
     InetSocketAddress address() {
         return address;
     }
 
-    /** Begins connecting; called once, right after construction. */
+    /** Begins connecting (a member connection) or waits for the first send (an address connection). */
     void start() {
-        execute(this::connect);
+        if (!onDemand) {
+            execute(this::connect);
+        }
     }
 
     /** Queues {@code message} for this peer; thread-safe, never blocks. */
     void send(Message message) {
+        enqueue(message);
+    }
+
+    /** Queues the encoded frame of a forwarded request or answer; thread-safe, never blocks. */
+    void send(Frame rpcFrame) {
+        enqueue(rpcFrame);
+    }
+
+    private void enqueue(Object item) {
         if (closed) {
             stats.messageDropped();
             return;
         }
-        while (!queue.offer(message)) {
+        while (!queue.offer(item)) {
             if (queue.poll() != null) {
                 stats.messageDropped();
                 if (overflowing.compareAndSet(false, true)) {
-                    LOG.warn("Queue for member {} at {} is full ({} messages); dropping the oldest until it drains",
-                            memberId, address, options.maxQueuedMessages());
+                    LOG.warn("Queue for {} is full ({} messages); dropping the oldest until it drains",
+                            describe(), options.maxQueuedMessages());
                 }
             }
         }
@@ -125,19 +151,22 @@ final class PeerConnection {
         // Cleared first: a send racing with this drain either is seen by the loop below or schedules another.
         drainScheduled.set(false);
         Channel ch = channel;
+        if (ch == null && onDemand && reconnect == null && !closed && !queue.isEmpty()) {
+            connect();
+            return;
+        }
         if (!ready || ch == null) {
             return;
         }
         boolean wrote = false;
-        Message message;
-        while (ch.isWritable() && (message = queue.poll()) != null) {
-            Frame frame = MessageCodec.encode(message);
+        Object item;
+        while (ch.isWritable() && (item = queue.poll()) != null) {
+            Frame frame = item instanceof Message message ? MessageCodec.encode(message) : (Frame) item;
             if (frame.getSerializedSize() > options.maxFrameBytes()) {
                 // The peer would close the connection on it, and every retransmission would do the same.
                 stats.messageDropped();
-                LOG.error("Dropped a {} for member {}: {} bytes exceed the {}-byte frame limit",
-                        message.getClass().getSimpleName(), memberId, frame.getSerializedSize(),
-                        options.maxFrameBytes());
+                LOG.error("Dropped a {} for {}: {} bytes exceed the {}-byte frame limit",
+                        frame.getBodyCase(), describe(), frame.getSerializedSize(), options.maxFrameBytes());
                 continue;
             }
             ch.write(frame, ch.voidPromise());
@@ -160,7 +189,7 @@ final class PeerConnection {
         channel = connecting.channel();
         connecting.addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
-                LOG.debug("Connecting to member {} at {} failed: {}", memberId, address, done.cause().toString());
+                LOG.debug("Connecting to {} failed: {}", describe(), done.cause().toString());
                 if (channel == done.channel()) {
                     channel = null;
                     scheduleReconnect();
@@ -176,7 +205,7 @@ final class PeerConnection {
         }
         ready = true;
         backoff.reset();
-        LOG.info("Connected to member {} at {}", memberId, address);
+        LOG.info("Connected to {}", describe());
         drain();
     }
 
@@ -185,7 +214,7 @@ final class PeerConnection {
             return;
         }
         if (ready) {
-            LOG.info("Lost connection to member {} at {}", memberId, address);
+            LOG.info("Lost connection to {}", describe());
         }
         channel = null;
         ready = false;
@@ -196,8 +225,20 @@ final class PeerConnection {
         if (closed || reconnect != null) {
             return;
         }
+        if (onDemand && queue.isEmpty()) {
+            // Nothing to deliver: the next send connects again (see drain).
+            return;
+        }
         stats.reconnect();
         reconnect = loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether this connection is down with no attempt pending, so that only a send would open it again (what an
+     * idle address connection settles into); visible for tests. Blocks until the event loop answers.
+     */
+    boolean dormant() {
+        return CompletableFuture.supplyAsync(() -> channel == null && reconnect == null, loop).join();
     }
 
     /** Stops reconnecting, closes the connection and drops what is still queued. Idempotent. */

@@ -13,6 +13,7 @@ public final class TransportStats {
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder messagesDelivered = new LongAdder();
+    private final LongAdder rpcsDelivered = new LongAdder();
     private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder oversizeFrames = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
@@ -43,9 +44,15 @@ public final class TransportStats {
         return messagesDelivered.sum();
     }
 
+    /** Forwarded requests and answers ({@link Rpc}) passed to the {@link MessageHandler}. */
+    public long rpcsDelivered() {
+        return rpcsDelivered.sum();
+    }
+
     /**
-     * Messages given to {@link NettyTransport#send} that will never be written: evicted from a full peer queue,
-     * larger than the frame limit, or sent after {@link NettyTransport#close}.
+     * Raft messages and forwarded requests or answers given to {@link NettyTransport#send} that will never be
+     * written: evicted from a full peer queue, larger than the frame limit, or sent after
+     * {@link NettyTransport#close}.
      */
     public long messagesDropped() {
         return messagesDropped.sum();
@@ -93,6 +100,10 @@ public final class TransportStats {
         messagesDelivered.increment();
     }
 
+    void rpcDelivered() {
+        rpcsDelivered.increment();
+    }
+
     void messageDropped() {
         messagesDropped.increment();
     }
@@ -121,7 +132,8 @@ public final class TransportStats {
     public String toString() {
         return "TransportStats{framesSent=" + framesSent() + ", framesReceived=" + framesReceived()
                 + ", bytesSent=" + bytesSent() + ", bytesReceived=" + bytesReceived()
-                + ", messagesDelivered=" + messagesDelivered() + ", messagesDropped=" + messagesDropped()
+                + ", messagesDelivered=" + messagesDelivered() + ", rpcsDelivered=" + rpcsDelivered()
+                + ", messagesDropped=" + messagesDropped()
                 + ", oversizeFrames=" + oversizeFrames() + ", protocolErrors=" + protocolErrors()
                 + ", handshakesRefused=" + handshakesRefused() + ", handshakesRejected=" + handshakesRejected()
                 + ", reconnects=" + reconnects() + "}";

@@ -44,6 +44,16 @@ class HandshakeTest {
     }
 
     @Test
+    void acceptsAConnectorAskingForAnyMemberAtTheAddress() {
+        assertThat(judge(hello().setTargetMemberId("").build()).getAccepted()).isTrue();
+        // The other checks still apply to it.
+        assertThat(judge(hello().setTargetMemberId("").setClusterId("c2").build()).getReason())
+                .isEqualTo(RefusalReason.CLUSTER_MISMATCH);
+        assertThat(judge(hello().setTargetMemberId("").setMemberId("b").build()).getReason())
+                .isEqualTo(RefusalReason.INVALID_HELLO);
+    }
+
+    @Test
     void refusesAnonymousOrSelfImpersonatingConnectors() {
         assertThat(judge(hello().setMemberId("").build()).getReason()).isEqualTo(RefusalReason.INVALID_HELLO);
         assertThat(judge(hello().setMemberId("b").build()).getReason()).isEqualTo(RefusalReason.INVALID_HELLO);

@@ -5,21 +5,33 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-/** A started transport on an ephemeral loopback port that records everything it receives. */
+/** A started transport on an ephemeral loopback port that records everything it receives, messages and rpcs. */
 final class Node implements AutoCloseable {
     final String id;
     final NettyTransport transport;
     final InetSocketAddress address;
     private final List<Message> received = new ArrayList<>();
+    private final List<Rpc> receivedRpcs = new ArrayList<>();
 
     private Node(String cluster, String id, InetSocketAddress listen, UnaryOperator<TransportOptions.Builder> tweak)
             throws IOException {
         this.id = id;
         this.transport = new NettyTransport(tweak.apply(TransportOptions.builder(cluster, id)
                 .reconnectBackoff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(200))).build(),
-                this::record);
+                new MessageHandler() {
+                    @Override
+                    public void onMessage(Message message) {
+                        record(message);
+                    }
+
+                    @Override
+                    public void onRpc(Rpc rpc) {
+                        recordRpc(rpc);
+                    }
+                });
         try {
             this.address = transport.start(listen);
         } catch (IOException | RuntimeException e) {
@@ -41,8 +53,28 @@ final class Node implements AutoCloseable {
         return new Node(cluster, id, listen, b -> b);
     }
 
+    /** A handler for transports that a test feeds Raft messages only; it fails the test on any rpc. */
+    static MessageHandler messagesOnly(Consumer<Message> onMessage) {
+        return new MessageHandler() {
+            @Override
+            public void onMessage(Message message) {
+                onMessage.accept(message);
+            }
+
+            @Override
+            public void onRpc(Rpc rpc) {
+                throw new AssertionError("unexpected rpc " + rpc);
+            }
+        };
+    }
+
     void send(Node to, Message message) {
         transport.send(to.id, to.address, message);
+    }
+
+    /** Sends {@code rpc} to whoever listens at {@code to}'s address, without naming {@code to}. */
+    void send(Node to, Rpc rpc) {
+        transport.send(to.address, rpc);
     }
 
     TransportStats stats() {
@@ -51,6 +83,14 @@ final class Node implements AutoCloseable {
 
     private synchronized void record(Message message) {
         received.add(message);
+    }
+
+    private synchronized void recordRpc(Rpc rpc) {
+        receivedRpcs.add(rpc);
+    }
+
+    synchronized List<Rpc> receivedRpcs() {
+        return new ArrayList<>(receivedRpcs);
     }
 
     synchronized List<Message> received() {

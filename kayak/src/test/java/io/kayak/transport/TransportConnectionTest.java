@@ -116,7 +116,8 @@ class TransportConnectionTest {
     @Test
     void startTwiceIsRefusedAndABusyPortIsAnIoError() throws Exception {
         try (Node a = Node.start("c1", "a");
-             NettyTransport other = new NettyTransport(TransportOptions.builder("c1", "b").build(), m -> { })) {
+             NettyTransport other = new NettyTransport(TransportOptions.builder("c1", "b").build(),
+                     Node.messagesOnly(m -> { }))) {
             assertThatThrownBy(() -> a.transport.start(new InetSocketAddress("127.0.0.1", 0)))
                     .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> other.start(a.address)).isInstanceOf(java.io.IOException.class);

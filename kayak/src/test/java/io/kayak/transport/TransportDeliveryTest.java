@@ -87,12 +87,12 @@ class TransportDeliveryTest {
         AtomicLong next = new AtomicLong();
         AtomicLong outOfOrder = new AtomicLong();
         try (Node a = Node.start("c1", "a");
-             NettyTransport b = new NettyTransport(TransportOptions.builder("c1", "b").build(), m -> {
+             NettyTransport b = new NettyTransport(TransportOptions.builder("c1", "b").build(), Node.messagesOnly(m -> {
                  long prev = ((Message.AppendRequest) m).prevIndex();
                  if (!next.compareAndSet(prev, prev + 1)) {
                      outOfOrder.incrementAndGet();
                  }
-             })) {
+             }))) {
             java.net.InetSocketAddress bAddress = b.start(new java.net.InetSocketAddress("127.0.0.1", 0));
             byte[] payload = new byte[16];
             for (int i = 0; i < count; i++) {
