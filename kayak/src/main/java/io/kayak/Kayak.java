@@ -2,6 +2,7 @@ package io.kayak;
 
 import io.kayak.core.LogStore;
 import io.kayak.core.MemoryLogStore;
+import io.kayak.runtime.NettyPeerNetwork;
 import io.kayak.runtime.PeerNetwork;
 import io.kayak.runtime.RaftHost;
 
@@ -54,9 +55,6 @@ public final class Kayak {
     }
 
     private static PeerNetwork network(HostOptions options) {
-        if (options.network() == null) {
-            throw new KayakException("no peer network configured");
-        }
-        return options.network().get();
+        return options.network() != null ? options.network().get() : new NettyPeerNetwork(options.listen());
     }
 }
