@@ -78,6 +78,8 @@ final class FaultyFileSystem implements FileLayer {
     private final Set<Op> failing = EnumSet.noneOf(Op.class);
     private Predicate<Path> failingPaths = p -> true;
     private int generation;
+    private long mutationsUntilDeath = Long.MAX_VALUE;
+    private long mutations;
 
     // ------------------------------------------------------------------------------------- fault control
 
@@ -89,6 +91,41 @@ final class FaultyFileSystem implements FileLayer {
 
     synchronized void heal() {
         failing.clear();
+        mutationsUntilDeath = Long.MAX_VALUE;
+    }
+
+    /**
+     * Makes the {@code n}-th mutating operation from now (write, truncate, force, rename, delete, directory sync)
+     * and every one after it fail, as if the process died there; {@link #crash} then decides what survived.
+     */
+    synchronized void dieAfter(long n) {
+        mutationsUntilDeath = n;
+    }
+
+    /** Mutating operations performed so far (to enumerate every point {@link #dieAfter} can stop at). */
+    synchronized long mutations() {
+        return mutations;
+    }
+
+    /** An independent copy of the whole state, durable and pending, for trying several crashes at one point. */
+    synchronized FaultyFileSystem copy() {
+        FaultyFileSystem copy = new FaultyFileSystem();
+        Map<Inode, Inode> mapped = new IdentityHashMap<>();
+        java.util.function.Function<Inode, Inode> map = inode -> mapped.computeIfAbsent(inode, old -> {
+            Inode fresh = new Inode();
+            fresh.data = Arrays.copyOf(old.data, old.data.length);
+            fresh.size = old.size;
+            fresh.durable = Arrays.copyOf(old.durable, old.durable.length);
+            fresh.durableSize = old.durableSize;
+            return fresh;
+        });
+        names.forEach((path, inode) -> copy.names.put(path, map.apply(inode)));
+        durableNames.forEach((path, inode) -> copy.durableNames.put(path, map.apply(inode)));
+        for (Pending p : pending) {
+            copy.pending.add(new Pending(map.apply(p.inode), p.position, p.bytes));
+        }
+        copy.directories.addAll(directories);
+        return copy;
     }
 
     /** Bytes written but not forced, in the order a crash would tear them. */
@@ -138,6 +175,7 @@ final class FaultyFileSystem implements FileLayer {
         }
         locks.clear();
         generation++;
+        mutationsUntilDeath = Long.MAX_VALUE;
     }
 
     /** The current content of {@code file} (durable or not), for tests that corrupt or inspect files. */
@@ -158,6 +196,13 @@ final class FaultyFileSystem implements FileLayer {
     }
 
     private void check(Op op, Path path) throws IOException {
+        if (op != Op.READ) {
+            mutations++;
+            if (--mutationsUntilDeath <= 0) {
+                mutationsUntilDeath = 0;
+                throw new IOException("injected death at " + op + " on " + path);
+            }
+        }
         if (failing.contains(op) && failingPaths.test(path)) {
             throw new IOException("injected " + op + " failure on " + path);
         }
