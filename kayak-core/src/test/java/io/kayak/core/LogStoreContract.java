@@ -285,6 +285,20 @@ public abstract class LogStoreContract {
     }
 
     @Test
+    void reappendingHeldEntriesNeverCostsASyncedEntry() {
+        // A retransmitted AppendEntries carries entries the follower already holds and may have acknowledged: by
+        // log matching, same index and term mean the same entry, so nothing may be removed (Raft §5.3).
+        LogStore store = fresh();
+        store.append(range(1, 5, 1));
+        store.sync();
+        store.append(range(2, 3, 1));
+        assertThat(store.lastIndex()).isEqualTo(5);
+
+        LogStore reopened = crash(store);
+        assertThat(all(reopened)).containsExactlyElementsOf(range(1, 5, 1));
+    }
+
+    @Test
     void anUnsyncedTruncationKeepsEitherTheOldOrTheNewLogNeverAMix() {
         LogStore store = fresh();
         store.append(range(1, 5, 1));

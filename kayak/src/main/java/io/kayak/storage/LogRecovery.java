@@ -15,8 +15,7 @@ import java.util.TreeMap;
  */
 final class LogRecovery {
     /** What recovery found: the open segments (the last is the active one) and the rebuilt indexes. */
-    record Result(List<Segment> segments, TermRuns terms, LongList configIndexes, LogBase base,
-                  boolean directoryDirty) {
+    record Result(List<Segment> segments, TermRuns terms, LongList configIndexes, LogBase base) {
     }
 
     private final FileLayer fs;
@@ -39,11 +38,9 @@ final class LogRecovery {
                 files.put(parseFirstIndex(name), logDir.resolve(name));
             }
         }
-        boolean dirty = false;
         // Finish a compaction that wrote its base but crashed before deleting every covered segment.
         while (files.size() > 1 && files.higherKey(files.firstKey()) <= base.index() + 1) {
             fs.delete(files.pollFirstEntry().getValue());
-            dirty = true;
         }
         TermRuns terms = new TermRuns();
         LongList configIndexes = new LongList();
@@ -70,8 +67,7 @@ final class LogRecovery {
                     }
                     // Created after the last sync: its header, and so any record in it, was never durable.
                     fs.delete(file);
-                    dirty = true;
-                    break;
+                            break;
                 }
                 Segment segment = new Segment(file, handle, firstIndex, segmentCapacity);
                 segments.add(segment);
@@ -92,15 +88,14 @@ final class LogRecovery {
             }
             if (segments.isEmpty()) {
                 segments.add(createEmpty(base.index() + 1));
-                dirty = true;
-            }
+                }
         } catch (IOException | RuntimeException e) {
             for (Segment s : segments) {
                 s.close();
             }
             throw e;
         }
-        return new Result(segments, terms, configIndexes, base, dirty);
+        return new Result(segments, terms, configIndexes, base);
     }
 
     private Segment createEmpty(long firstIndex) throws IOException {

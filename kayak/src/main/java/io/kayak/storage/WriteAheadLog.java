@@ -91,7 +91,6 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         this.terms = recovered.terms();
         this.configIndexes = recovered.configIndexes();
         this.base = recovered.base();
-        this.directoryDirty = recovered.directoryDirty();
         this.hardState = hardState;
         this.cache = new RecentEntries(options.cacheBytes());
     }
@@ -103,6 +102,18 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         fs.createDirectories(logDir);
         HardState hardState = HardStateFile.read(fs, dataDir.resolve(META_FILE));
         LogRecovery.Result recovered = new LogRecovery(fs, logDir, options.segmentCapacity()).recover();
+        // What was read may still be only in the page cache (the previous process may have stopped before its
+        // sync). Make it durable now: from here on it is what this member acts on and acknowledges.
+        try {
+            recovered.segments().get(recovered.segments().size() - 1).handle().force(false);
+            fs.syncDirectory(logDir);
+            fs.syncDirectory(dataDir);
+        } catch (IOException e) {
+            for (Segment segment : recovered.segments()) {
+                segment.close();
+            }
+            throw e;
+        }
         return new WriteAheadLog(fs, dataDir, options, failStop, recovered, hardState);
     }
 
@@ -285,33 +296,49 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
 
     // --------------------------------------------------------------------------------------------- writes
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Entries that the log already holds with the same index and term are skipped rather than rewritten: by
+     * Raft's log matching property they are the same entries, and removing them would durably drop entries this
+     * member may already have acknowledged (a retransmitted AppendEntries must never cost a synced entry). The
+     * suffix is removed from the first entry whose term differs (Raft §5.3).
+     */
     @Override
     public void append(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        long first = entries.get(0).index();
         lock.lock();
         try {
             checkUsable();
-            if (first > lastIndexLocked()) {
+            if (entries.get(0).index() > lastIndexLocked()) {
                 appendLocked(entries);
                 return;
             }
         } finally {
             lock.unlock();
         }
-        // Conflict truncation: needs the force lock too (it forces and deletes segments), taken in lock order.
+        // Overlap with held entries: needs the force lock too (truncation forces and deletes segments).
         forceLock.lock();
         try {
             lock.lock();
             try {
                 checkUsable();
-                if (first <= lastIndexLocked()) {
-                    validate(entries);
-                    truncateFrom(first);
+                validate(entries);
+                int skip = 0;
+                while (skip < entries.size() && entries.get(skip).index() <= lastIndexLocked()
+                        && entries.get(skip).term() == terms.termAt(entries.get(skip).index())) {
+                    skip++;
                 }
-                appendLocked(entries);
+                if (skip == entries.size()) {
+                    return;
+                }
+                List<Entry> rest = entries.subList(skip, entries.size());
+                if (rest.get(0).index() <= lastIndexLocked()) {
+                    truncateFrom(rest.get(0).index());
+                }
+                appendLocked(rest);
             } finally {
                 lock.unlock();
             }

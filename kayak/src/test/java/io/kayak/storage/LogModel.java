@@ -27,8 +27,17 @@ final class LogModel {
         if (batch.isEmpty()) {
             return;
         }
-        truncateAfter(batch.get(0).index() - 1);
-        entries.addAll(batch);
+        // Like the log: held entries with the same index and term are kept, the suffix goes from the first conflict.
+        int skip = 0;
+        while (skip < batch.size() && batch.get(skip).index() <= lastIndex()
+                && at(batch.get(skip).index()).term() == batch.get(skip).term()) {
+            skip++;
+        }
+        if (skip == batch.size()) {
+            return;
+        }
+        truncateAfter(batch.get(skip).index() - 1);
+        entries.addAll(batch.subList(skip, batch.size()));
     }
 
     void truncateAfter(long last) {
