@@ -21,11 +21,19 @@ final class LogRecovery {
     private final FileLayer fs;
     private final Path logDir;
     private final int segmentCapacity;
+    private final long committed;
+    private final Path metaFile;
 
-    LogRecovery(FileLayer fs, Path logDir, int segmentCapacity) {
+    /**
+     * @param committed the commit index of the saved hard state: the log must still reach it, since the hard state
+     *                  is only written after the log it refers to is forced
+     */
+    LogRecovery(FileLayer fs, Path logDir, int segmentCapacity, long committed, Path metaFile) {
         this.fs = fs;
         this.logDir = logDir;
         this.segmentCapacity = segmentCapacity;
+        this.committed = committed;
+        this.metaFile = metaFile;
     }
 
     Result recover() throws IOException {
@@ -83,9 +91,14 @@ final class LogRecovery {
                 }
                 scanner.scanRecords(segment, last, sink);
                 if (last) {
+                    // Checked before the tail is wiped, so that the evidence survives for an operator.
+                    checkReachesCommit(segment.lastIndex(), segment.file(), segment.end());
                     scanner.wipeAfter(segment.end());
                 }
             }
+            long lastIndex = segments.isEmpty() ? base.index() : segments.get(segments.size() - 1).lastIndex();
+            checkReachesCommit(lastIndex, segments.isEmpty() ? logDir : segments.get(segments.size() - 1).file(),
+                    StorageException.NO_OFFSET);
             if (segments.isEmpty()) {
                 segments.add(createEmpty(base.index() + 1));
                 }
@@ -96,6 +109,17 @@ final class LogRecovery {
             throw e;
         }
         return new Result(segments, terms, configIndexes, base);
+    }
+
+    /**
+     * A log that ends below the saved commit index has lost acknowledged entries (a damaged last record that looks
+     * like a torn tail, a deleted segment): refuse to open rather than silently continue without them.
+     */
+    private void checkReachesCommit(long lastIndex, Path file, long offset) {
+        if (lastIndex < committed) {
+            throw new StorageCorruptedException(file, offset, "expected entries up to index " + committed
+                    + ", the commit index saved in " + metaFile + ", but the log ends at index " + lastIndex);
+        }
     }
 
     private Segment createEmpty(long firstIndex) throws IOException {

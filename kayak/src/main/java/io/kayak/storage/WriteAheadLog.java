@@ -101,7 +101,8 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         Path logDir = dataDir.resolve(LOG_DIR);
         fs.createDirectories(logDir);
         HardState hardState = HardStateFile.read(fs, dataDir.resolve(META_FILE));
-        LogRecovery.Result recovered = new LogRecovery(fs, logDir, options.segmentCapacity()).recover();
+        LogRecovery.Result recovered = new LogRecovery(fs, logDir, options.segmentCapacity(), hardState.commit(),
+                dataDir.resolve(META_FILE)).recover();
         // What was read may still be only in the page cache (the previous process may have stopped before its
         // sync). Make it durable now: from here on it is what this member acts on and acknowledges.
         try {

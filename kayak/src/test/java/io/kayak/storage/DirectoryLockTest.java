@@ -51,7 +51,7 @@ class DirectoryLockTest {
 
         public static void main(String[] args) throws Exception {
             try (DataDirectory directory = DataDirectory.open(Path.of(args[0]))) {
-                System.out.println(READY);
+                System.out.println(directory.log().failed() ? "failed" : READY);
                 System.out.flush();
                 while (System.in.read() >= 0) {
                     // wait for the parent to close our input

@@ -34,9 +34,13 @@ class RecoveryTest {
     }
 
     private void write(long count) {
+        write(count, 0);
+    }
+
+    private void write(long count, long commit) {
         try (DataDirectory directory = DataDirectory.open(dataDir, options)) {
             directory.log().append(entries(1, count));
-            directory.log().saveHardState(new HardState(1, "a", count));
+            directory.log().saveHardState(new HardState(1, "a", commit));
             directory.log().sync();
         }
     }
@@ -81,6 +85,22 @@ class RecoveryTest {
         byte[] after = new byte[RECORD];
         System.arraycopy(Files.readAllBytes(segment(1)), (int) recordOffset(4), after, 0, RECORD);
         assertThat(after).containsOnly(0);
+    }
+
+    @Test
+    void aDamagedLastRecordBelowTheSavedCommitIndexIsCorruptionNotATornTail() throws IOException {
+        write(5, 5);
+        byte[] before = Files.readAllBytes(segment(1));
+        poke(segment(1), recordOffset(5) + RecordFormat.HEADER_SIZE + 1, new byte[] {(byte) 0x42});
+        assertThatThrownBy(() -> DataDirectory.open(dataDir, options))
+                .isInstanceOfSatisfying(StorageCorruptedException.class, e -> {
+                    assertThat(e.file()).isEqualTo(segment(1));
+                    assertThat(e.offset()).isEqualTo(recordOffset(5));
+                })
+                .hasMessageContaining("expected entries up to index 5");
+        // The damaged record is left in place for an operator to inspect.
+        byte[] after = Files.readAllBytes(segment(1));
+        assertThat(after[(int) recordOffset(5)]).isEqualTo(before[(int) recordOffset(5)]);
     }
 
     @Test
@@ -172,7 +192,7 @@ class RecoveryTest {
 
     @Test
     void hardStateAndLogSurviveARestart() {
-        write(12);
+        write(12, 12);
         try (DataDirectory directory = DataDirectory.open(dataDir, options)) {
             assertThat(directory.log().hardState()).isEqualTo(new HardState(1, "a", 12));
             assertThat(directory.log().entries(1, 13, Long.MAX_VALUE)).containsExactlyElementsOf(entries(1, 12));
@@ -186,6 +206,7 @@ class RecoveryTest {
         Files.write(dataDir.resolve("meta.tmp"), new byte[] {1, 2});
         Files.write(dataDir.resolve("log").resolve("base.tmp"), new byte[] {1, 2});
         try (DataDirectory directory = DataDirectory.open(dataDir, options)) {
+            assertThat(directory.log().lastIndex()).isEqualTo(1);
             assertThat(dataDir.resolve("meta.tmp")).doesNotExist();
             assertThat(dataDir.resolve("log").resolve("base.tmp")).doesNotExist();
         }

@@ -78,13 +78,16 @@ class WriteAheadLogPropertiesTest {
         LogModel model = new LogModel();
         DurabilityOracle oracle = new DurabilityOracle(model);
         long term = 1;
+        long committed = 0;
         int step = 0;
         try {
             for (Action action : history) {
                 step++;
                 WriteAheadLog log = directory.log();
                 if (action instanceof Append a) {
-                    long start = Math.max(log.firstIndex(), log.lastIndex() + 1 - a.back());
+                    // Raft never asks to remove a committed entry: conflicts start above any commit index saved.
+                    long start = Math.max(Math.max(log.firstIndex(), log.lastIndex() + 1 - a.back()),
+                            committed + 1);
                     term += a.newTerm() ? 1 : 0;
                     List<Entry> batch = new ArrayList<>();
                     for (long i = start; i < start + a.count(); i++) {
@@ -101,6 +104,7 @@ class WriteAheadLogPropertiesTest {
                 } else if (action instanceof SaveHardState h) {
                     HardState state = new HardState(term, "m" + term, Math.max(0, model.lastIndex() - h.commitBack()));
                     log.saveHardState(state);
+                    committed = Math.max(committed, state.commit());
                     model.hardState = state;
                     oracle.changed(model);
                 } else if (action instanceof Crash c) {
@@ -109,6 +113,7 @@ class WriteAheadLogPropertiesTest {
                     directory = DataDirectory.open(DATA, options);
                     model = oracle.check(directory.log(), "step " + step + " " + action + " of " + history);
                     oracle = new DurabilityOracle(model);
+                    committed = model.hardState.commit();
                 } else if (action instanceof Reopen) {
                     directory.close();
                     directory = DataDirectory.open(DATA, options);
