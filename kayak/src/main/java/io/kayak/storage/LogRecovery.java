@@ -40,8 +40,8 @@ final class LogRecovery {
         LogBase base = LogBase.read(fs, logDir.resolve(LogBase.FILE_NAME));
         TreeMap<Long, Path> files = new TreeMap<>();
         for (String name : fs.list(logDir)) {
-            if (name.endsWith(AtomicFile.TEMP_SUFFIX)) {
-                fs.delete(logDir.resolve(name)); // an atomic replacement that never completed
+            if (name.endsWith(AtomicFile.TEMP_SUFFIX) || name.endsWith(SegmentPreallocator.SUFFIX)) {
+                fs.delete(logDir.resolve(name)); // an atomic replacement or a preallocation that was never used
             } else if (name.endsWith(Segment.SUFFIX)) {
                 files.put(parseFirstIndex(name), logDir.resolve(name));
             }

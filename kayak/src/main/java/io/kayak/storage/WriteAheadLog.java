@@ -53,6 +53,7 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
     private final Path baseFile;
     private final int segmentCapacity;
     private final FailStop failStop;
+    private final SegmentPreallocator preallocator;
 
     /** Guards all state below and every write and read. Never held while waiting for a group-commit force. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -93,6 +94,8 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         this.base = recovered.base();
         this.hardState = hardState;
         this.cache = new RecentEntries(options.cacheBytes());
+        this.preallocator = new SegmentPreallocator(fs, logDir, segmentCapacity, options.preallocationExecutor());
+        preallocator.prepare();
     }
 
     /** Opens (recovering) or creates the log in {@code dataDir}; the caller holds the directory lock. */
@@ -440,17 +443,22 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         return next;
     }
 
+    /**
+     * Turns the preallocated file into the segment for {@code firstIndex}. Its name becomes durable with the
+     * directory force of the next sync, before any record in it is acknowledged; until then a crash may lose the
+     * name, which loses only unsynced records.
+     */
     private Segment createSegment(long firstIndex) throws IOException {
         Path file = logDir.resolve(Segment.fileName(firstIndex));
+        fs.rename(preallocator.take(), file);
         FileHandle handle = fs.open(file);
         try {
-            handle.truncate(0);
             handle.write(Segment.header(firstIndex), 0);
-            Zeros.write(handle, Segment.HEADER_SIZE, segmentCapacity - Segment.HEADER_SIZE);
         } catch (IOException e) {
             handle.close();
             throw e;
         }
+        preallocator.prepare();
         directoryDirty = true;
         Segment segment = new Segment(file, handle, firstIndex, segmentCapacity);
         unforced.add(segment);
@@ -650,6 +658,11 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
                     return;
                 }
                 closed = true;
+                try {
+                    preallocator.await();
+                } catch (IOException e) {
+                    // Only zeros under a temporary name: the next open deletes the file.
+                }
                 for (Segment s : segments) {
                     try {
                         s.close();

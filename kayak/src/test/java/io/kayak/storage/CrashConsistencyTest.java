@@ -88,7 +88,7 @@ class CrashConsistencyTest {
     }
 
     private static DataDirectory open(FaultyFileSystem fs) {
-        return DataDirectory.open(DATA, OPTIONS.withFileLayer(fs));
+        return DataDirectory.open(DATA, OPTIONS.withFileLayer(fs).withPreallocationExecutor(Runnable::run));
     }
 
     @Test

@@ -19,7 +19,7 @@ class FailStopTest {
     private static final Path DATA = Path.of("/data");
     private final FaultyFileSystem fs = new FaultyFileSystem();
     private final AtomicInteger failures = new AtomicInteger();
-    private final DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs)
+    private final DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run)
             .withSegmentCapacity(256).withFailureListener(f -> failures.incrementAndGet()));
     private final WriteAheadLog log = directory.log();
 
@@ -84,6 +84,24 @@ class FailStopTest {
     }
 
     @Test
+    void aFailedPreallocationStopsTheStoreAtTheRollThatNeedsIt() {
+        fs.fail(FaultyFileSystem.Op.WRITE, p -> p.toString().endsWith(SegmentPreallocator.SUFFIX));
+        long index = 1;
+        while (log.segmentFiles().size() < 2) {
+            log.append(List.of(entry(index++))); // the first roll uses the file prepared at open
+        }
+        long next = index;
+        assertThatThrownBy(() -> {
+            for (long i = next; i < next + 100; i++) {
+                log.append(List.of(entry(i)));
+            }
+        }).isInstanceOf(StorageFailedException.class).hasRootCauseMessage("injected WRITE failure on /data/log/next"
+                + SegmentPreallocator.SUFFIX);
+        fs.heal();
+        assertStoppedForGood();
+    }
+
+    @Test
     void aFailureWhileTruncatingStopsTheStore() {
         log.append(List.of(entry(1), entry(2), entry(3)));
         fs.fail(FaultyFileSystem.Op.FORCE, p -> true);
@@ -117,7 +135,7 @@ class FailStopTest {
         directory.close();
         fs.heal();
         fs.crash();
-        try (DataDirectory reopened = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs)
+        try (DataDirectory reopened = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run)
                 .withSegmentCapacity(256))) {
             assertThat(reopened.log().lastIndex()).isBetween(2L, 3L);
             assertThat(reopened.log().failed()).isFalse();

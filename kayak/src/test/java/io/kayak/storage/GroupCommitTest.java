@@ -62,7 +62,7 @@ class GroupCommitTest {
     @Test
     void aSyncWithNothingNewDoesNotForce() {
         GatedFileSystem fs = new GatedFileSystem(new FaultyFileSystem());
-        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs)
+        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run)
                 .withSegmentCapacity(1 << 16))) {
             WriteAheadLog log = directory.log();
             log.append(List.of(entry(1)));
@@ -79,7 +79,7 @@ class GroupCommitTest {
     void syncsArrivingDuringAForceShareTheNextOne() throws Exception {
         GatedFileSystem fs = new GatedFileSystem(new FaultyFileSystem());
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs)
+        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run)
                 .withSegmentCapacity(1 << 16))) {
             WriteAheadLog log = directory.log();
             log.append(List.of(entry(1)));
@@ -114,7 +114,7 @@ class GroupCommitTest {
         FaultyFileSystem disk = new FaultyFileSystem();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         long perThread = 200;
-        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(disk)
+        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(disk).withPreallocationExecutor(Runnable::run)
                 .withSegmentCapacity(4096))) {
             WriteAheadLog log = directory.log();
             Object appendOrder = new Object();
@@ -138,7 +138,7 @@ class GroupCommitTest {
             pool.shutdownNow();
         }
         disk.crash();
-        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(disk)
+        try (DataDirectory directory = DataDirectory.open(DATA, StorageOptions.defaults().withFileLayer(disk).withPreallocationExecutor(Runnable::run)
                 .withSegmentCapacity(4096))) {
             assertThat(directory.log().lastIndex()).isEqualTo(4 * perThread);
             assertThat(directory.log().segmentFiles()).hasSizeGreaterThan(1);

@@ -205,10 +205,12 @@ class RecoveryTest {
         write(1);
         Files.write(dataDir.resolve("meta.tmp"), new byte[] {1, 2});
         Files.write(dataDir.resolve("log").resolve("base.tmp"), new byte[] {1, 2});
+        Files.write(dataDir.resolve("log").resolve("old" + SegmentPreallocator.SUFFIX), new byte[] {1, 2});
         try (DataDirectory directory = DataDirectory.open(dataDir, options)) {
             assertThat(directory.log().lastIndex()).isEqualTo(1);
             assertThat(dataDir.resolve("meta.tmp")).doesNotExist();
             assertThat(dataDir.resolve("log").resolve("base.tmp")).doesNotExist();
+            assertThat(dataDir.resolve("log").resolve("old" + SegmentPreallocator.SUFFIX)).doesNotExist();
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 class SimulatedDiskWriteAheadLogContractTest extends LogStoreContract {
     private final FaultyFileSystem fs = new FaultyFileSystem();
     private final Path dataDir = Path.of("/data");
-    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withSegmentCapacity(512)
+    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run).withSegmentCapacity(512)
             .withCacheBytes(256);
     private final Map<LogStore, DataDirectory> directories = new IdentityHashMap<>();
 

@@ -18,7 +18,7 @@ class SnapshotStoreTest {
     private static final Configuration CONFIG = Configuration.ofVoters(Map.of("a", "a:1", "b", "b:1"));
 
     private final FaultyFileSystem fs = new FaultyFileSystem();
-    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withSegmentCapacity(4096);
+    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run).withSegmentCapacity(4096);
 
     private static byte[] event(int i, int size) {
         byte[] e = new byte[size];
@@ -141,7 +141,7 @@ class SnapshotStoreTest {
         for (long death = 1; death <= total; death++) {
             for (boolean keepNames : new boolean[] {false, true}) {
                 FaultyFileSystem disk = new FaultyFileSystem();
-                StorageOptions opts = options.withFileLayer(disk);
+                StorageOptions opts = options.withFileLayer(disk).withPreallocationExecutor(Runnable::run);
                 try (DataDirectory directory = DataDirectory.open(DATA, opts)) {
                     write(directory.snapshots(), 10, events(20));
                     disk.dieAfter(death);
@@ -167,7 +167,7 @@ class SnapshotStoreTest {
 
     private long mutationsOfOneSnapshotCycle() {
         FaultyFileSystem disk = new FaultyFileSystem();
-        try (DataDirectory directory = DataDirectory.open(DATA, options.withFileLayer(disk))) {
+        try (DataDirectory directory = DataDirectory.open(DATA, options.withFileLayer(disk).withPreallocationExecutor(Runnable::run))) {
             write(directory.snapshots(), 10, events(20));
             long before = disk.mutations();
             write(directory.snapshots(), 20, events(30));

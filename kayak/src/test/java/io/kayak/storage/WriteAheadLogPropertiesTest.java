@@ -72,7 +72,7 @@ class WriteAheadLogPropertiesTest {
     @Property(tries = 300, seed = "20261127")
     void randomHistoriesKeepTheLogConsistentWithTheModel(@ForAll("histories") @Size(max = 40) List<Action> history) {
         FaultyFileSystem fs = new FaultyFileSystem();
-        StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withSegmentCapacity(200)
+        StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run).withSegmentCapacity(200)
                 .withCacheBytes(120);
         DataDirectory directory = DataDirectory.open(DATA, options);
         LogModel model = new LogModel();

@@ -22,7 +22,7 @@ class WriteAheadLogTest {
     private static final int CAPACITY = 32 + 4 * (25 + 20); // four 20-byte entries per segment
 
     private final FaultyFileSystem fs = new FaultyFileSystem();
-    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withSegmentCapacity(CAPACITY)
+    private final StorageOptions options = StorageOptions.defaults().withFileLayer(fs).withPreallocationExecutor(Runnable::run).withSegmentCapacity(CAPACITY)
             .withCacheBytes(0);
     private DataDirectory directory = DataDirectory.open(DATA, options);
     private WriteAheadLog log = directory.log();
