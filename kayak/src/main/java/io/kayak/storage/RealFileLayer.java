@@ -63,7 +63,7 @@ public final class RealFileLayer implements FileLayer {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (NoSuchFileException e) {
-            throw e;
+            throw e; // a missing directory is a real error everywhere
         } catch (IOException e) {
             // Some platforms (Windows) cannot open a directory; there renames are durable by other means.
             if (!System.getProperty("os.name", "").startsWith("Windows")) {
