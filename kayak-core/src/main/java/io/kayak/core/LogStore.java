@@ -13,15 +13,17 @@ import java.util.List;
  *   <li>After a crash, the store reopens holding everything written before the last completed {@code sync()},
  *       plus possibly a prefix of what was written after it (a torn tail is cut, never kept half).
  *       Nothing synced is ever lost; nothing is reordered.</li>
- *   <li>{@link #append} whose first index is at most {@link #lastIndex()} first removes the suffix from that index
- *       (Raft's conflict truncation); the core never asks to remove a committed entry.</li>
+ *   <li>{@link #append} keeps entries it already holds with the same term and removes the suffix only from the
+ *       first conflicting entry (Raft's conflict truncation); the core never asks to remove a committed entry.</li>
+ *   <li>Implementations used by the runtime are safe for one writer thread and concurrent readers.</li>
  *   <li>{@link #compact} drops entries up to an index that the caller has covered with a snapshot.</li>
  * </ul>
  */
 public interface LogStore extends LogStorage {
     /**
-     * Writes entries with contiguous indices starting at most at {@code lastIndex() + 1}, truncating any
-     * existing suffix from the first entry's index.
+     * Writes entries with contiguous indices starting at most at {@code lastIndex() + 1}. Entries this store already
+     * holds with the same index and term are kept as they are; from the first entry whose term differs, the existing
+     * suffix is removed and replaced (Raft §5.3), so re-sending held entries never costs a synced one.
      */
     void append(List<Entry> entries);
 

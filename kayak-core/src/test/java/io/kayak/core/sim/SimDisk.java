@@ -59,11 +59,17 @@ public final class SimDisk implements LogStore {
                 throw new IllegalStateException("append at " + first + " outside [" + firstIndex + ", "
                         + (lastIndex() + 1) + "]");
             }
-            entries.subList((int) (first - firstIndex), entries.size()).clear();
             long expected = first;
             for (Entry e : batch) {
                 if (e.index() != expected++) {
                     throw new IllegalStateException("non-contiguous batch at " + e.index());
+                }
+                // Entries already held with the same term stay; truncation starts at the first real conflict.
+                if (e.index() <= lastIndex()) {
+                    if (entries.get((int) (e.index() - firstIndex)).term() == e.term()) {
+                        continue;
+                    }
+                    entries.subList((int) (e.index() - firstIndex), entries.size()).clear();
                 }
                 entries.add(e);
             }
