@@ -42,6 +42,7 @@ public final class HostOptions {
     private final String cluster;
     private final long promotionLag;
     private final Duration promotionDelay;
+    private final String replaces;
 
     private HostOptions(Builder b) {
         this.id = b.id;
@@ -58,6 +59,7 @@ public final class HostOptions {
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
         this.promotionLag = b.promotionLag;
         this.promotionDelay = b.promotionDelay;
+        this.replaces = b.replaces;
         if (cluster.isEmpty() || promotionLag < 0 || promotionDelay.isNegative()) {
             throw new IllegalArgumentException("cluster must be named; promotion lag and delay must not be negative");
         }
@@ -133,6 +135,14 @@ public final class HostOptions {
         return promotionDelay;
     }
 
+    /**
+     * For {@link Kayak#join}: the id of the member this one replaces, or {@code null}. Once the newcomer has caught
+     * up, the leader swaps the two in one joint configuration, so the number of voters never changes.
+     */
+    public String replaces() {
+        return replaces;
+    }
+
     /** Builds {@link HostOptions}. */
     public static final class Builder {
         private String id;
@@ -149,6 +159,7 @@ public final class HostOptions {
         private String cluster = "kayak";
         private long promotionLag = 100;
         private Duration promotionDelay = Duration.ofMillis(200);
+        private String replaces;
 
         private Builder() {
         }
@@ -222,6 +233,11 @@ public final class HostOptions {
 
         public Builder promotionDelay(Duration delay) {
             this.promotionDelay = delay;
+            return this;
+        }
+
+        public Builder replaces(String memberId) {
+            this.replaces = memberId;
             return this;
         }
 

@@ -128,6 +128,26 @@ class MembershipTest {
     }
 
     @Test
+    void aReplacementSwapsVotersInOneChange() throws Exception {
+        Host a = seed("a");
+        join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        c.stop();
+        java.util.concurrent.atomic.AtomicInteger mostVoters = new java.util.concurrent.atomic.AtomicInteger();
+        HostOptions replacement = HostOptions.builder().id("d").listen(cluster.address("d"))
+                .dataDir(dir.resolve("d")).replaces("c").build();
+        Host d = cluster.track(Kayak.join(replacement, List.of(cluster.address("b"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            // The configuration in force never counts four voters: c leaves as d arrives.
+            mostVoters.accumulateAndGet(voters(a).size(), Math::max);
+            return voters(a).equals(List.of("a", "b", "d"));
+        });
+        assertThat(mostVoters.get()).isEqualTo(3);
+        assertThat(d.log().append(new byte[] {3}).get(10, TimeUnit.SECONDS).index()).isPositive();
+    }
+
+    @Test
     void theLeaderLeavesUnderLoadWithoutLosingAcknowledgedWrites() throws Exception {
         Host a = seed("a");
         Host b = join("b", "local:a");

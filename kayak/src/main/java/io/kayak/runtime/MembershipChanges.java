@@ -41,6 +41,8 @@ final class MembershipChanges {
     private final Deque<Request> queue = new ArrayDeque<>();
     private final Map<String, List<Request>> awaitingRemoval = new LinkedHashMap<>();
     private final Map<String, Long> caughtUpSince = new LinkedHashMap<>();
+    /** Learners that were admitted to replace a voter, and which one. */
+    private final Map<String, String> replacing = new LinkedHashMap<>();
     private final long promotionLag;
     private final long promotionDelayNanos;
     private final Predicate<String> reachable;
@@ -117,6 +119,9 @@ final class MembershipChanges {
             Map<String, String> addresses = new LinkedHashMap<>(current.addresses());
             addresses.put(id, q.memberAddress());
             next = Configuration.of(current.voters(), Set.of(), plus(current.learners(), id), addresses);
+            if (q.payload().length > 0) {
+                replacing.put(id, new String(q.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
         } else {
             if (!current.contains(id)) {
                 r.reply().accept(Rpc.Response.ok(q.id(), node.configuration().index(), node.term(), null));
@@ -180,6 +185,7 @@ final class MembershipChanges {
     private void promoteCaughtUpLearner(RaftNode node) {
         Configuration current = node.configuration().configuration();
         caughtUpSince.keySet().retainAll(current.learners());
+        replacing.keySet().retainAll(current.learners());
         if (current.learners().isEmpty()) {
             return;
         }
@@ -195,12 +201,20 @@ final class MembershipChanges {
             if (now - since < promotionDelayNanos) {
                 continue;
             }
-            Configuration joint = Configuration.of(plus(current.voters(), learner), current.voters(),
-                    minus(current.learners(), learner), current.addresses());
+            // A replacement swaps the old voter out in the same joint configuration (Raft §6): one atomic change.
+            String old = replacing.get(learner);
+            Set<String> voters = plus(current.voters(), learner);
+            if (old != null && current.voters().contains(old)) {
+                voters = minus(voters, old);
+            }
+            Configuration joint = Configuration.of(voters, current.voters(), minus(current.learners(), learner),
+                    current.addresses());
             try {
                 node.proposeConfiguration(joint);
                 caughtUpSince.remove(learner);
-                LOG.info("{}: promoting {} to voter", node.id(), learner);
+                replacing.remove(learner);
+                LOG.info("{}: promoting {} to voter{}", node.id(), learner,
+                        old == null ? "" : " in place of " + old);
             } catch (ProposalRefusedException e) {
                 LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
             }

@@ -213,7 +213,10 @@ public final class RaftHost implements Host, Log, Sync {
 
     private Rpc.Response call(String target, Rpc.Kind kind, java.time.Duration timeout) {
         long requestId = loop.nextRequestId();
-        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, null);
+        // A join may name the member it replaces: the leader then swaps them in one joint configuration.
+        byte[] payload = kind == Rpc.Kind.JOIN && options.replaces() != null
+                ? options.replaces().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, payload);
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
         loop.post(() -> loop.call(target, request, answer));
         try {

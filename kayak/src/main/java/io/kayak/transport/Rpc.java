@@ -19,7 +19,8 @@ public sealed interface Rpc {
      * @param kind          what is asked
      * @param memberId      JOIN and REMOVE: the member concerned
      * @param memberAddress JOIN: the newcomer's address
-     * @param payload       APPEND: the entry's payload; REMOVE: the single byte 1 to skip the reachable-quorum guard
+     * @param payload       APPEND: the entry's payload; REMOVE: the single byte 1 to skip the reachable-quorum guard;
+     *                      JOIN: empty, or the UTF-8 id of the member the newcomer replaces
      */
     record Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload)
             implements Rpc {
