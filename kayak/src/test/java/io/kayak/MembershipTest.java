@@ -110,6 +110,60 @@ class MembershipTest {
     }
 
     @Test
+    void aCrashedMemberIsReplaced() throws Exception {
+        Host a = seed("a");
+        Host b = join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        c.stop();
+        Host d = join("d", "local:b");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).contains("d"));
+        b.remove("c").get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> voters(a).equals(List.of("a", "b", "d"))
+                && voters(d).equals(List.of("a", "b", "d")));
+        assertThat(d.log().append(new byte[] {2}).get(10, TimeUnit.SECONDS).index()).isPositive();
+    }
+
+    @Test
+    void theLeaderLeavesUnderLoadWithoutLosingAcknowledgedWrites() throws Exception {
+        Host a = seed("a");
+        Host b = join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        List<CompletableFuture<Entry>> acknowledged = new ArrayList<>();
+        CompletableFuture<Void> leaving = CompletableFuture.runAsync(a::close);
+        int i = 0;
+        while (!leaving.isDone() && i < 100_000) {
+            acknowledged.add(b.log().append(("w" + i++).getBytes(StandardCharsets.UTF_8)));
+            if (acknowledged.size() % 100 == 0) {
+                // Bounded load: wait for the oldest writes before adding more.
+                acknowledged.get(acknowledged.size() - 100).handle((e, t) -> null).get(20, TimeUnit.SECONDS);
+            }
+        }
+        leaving.get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> voters(b).equals(List.of("b", "c")));
+        java.util.Map<Long, String> committed = new java.util.TreeMap<>();
+        for (int w = 0; w < acknowledged.size(); w++) {
+            Entry e = acknowledged.get(w).handle((entry, t) -> entry).get(20, TimeUnit.SECONDS);
+            if (e != null) {
+                committed.put(e.index(), "w" + w);
+            }
+        }
+        assertThat(committed).isNotEmpty();
+        long last = ((java.util.TreeMap<Long, String>) committed).lastKey();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.log().committed() >= last);
+        try (Listener l = c.log().listen(1, 512)) {
+            for (long idx = 1; idx <= last; idx++) {
+                Entry e = l.next();
+                String expected = committed.get(idx);
+                if (expected != null) {
+                    assertThat(new String(e.payload(), StandardCharsets.UTF_8)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void theLastVoterCannotBeRemoved() {
         Host a = seed("a");
         assertThatThrownBy(() -> a.remove("a").get(10, TimeUnit.SECONDS))
