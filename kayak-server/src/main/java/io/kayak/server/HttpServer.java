@@ -50,7 +50,8 @@ final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        // No quiet period: the listener is already closed, so nothing new can arrive.
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Answers an oversized body with the API's JSON 413 instead of Netty's empty one. */

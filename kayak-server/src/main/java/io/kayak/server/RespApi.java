@@ -117,12 +117,28 @@ final class RespApi extends ChannelInboundHandlerAdapter {
             case "CAS" -> arity != 3 ? wrongArity(command)
                     : kv.compareAndSet(key(args, 1), Bytes.copyOf(args.get(2)), Bytes.copyOf(args.get(3)))
                             .thenApply(o -> new IntegerRedisMessage(o.status() == Outcome.Status.SWAPPED ? 1 : 0));
-            // redis-cli asks for command docs and redis-benchmark for its config at start: an empty answer
-            // tells both there is nothing to learn.
-            case "COMMAND", "CONFIG" -> done(new ArrayRedisMessage(List.of()));
+            // redis-cli asks for command docs at start: an empty answer tells it there is nothing to learn.
+            case "COMMAND" -> done(new ArrayRedisMessage(List.of()));
+            case "CONFIG" -> config(args);
             case "QUIT" -> done(OK);
             default -> done(new ErrorRedisMessage("ERR unknown command '" + printable(command) + "'"));
         };
+    }
+
+    /**
+     * {@code CONFIG GET name...}: redis-benchmark reads {@code save} and {@code appendonly} before it starts. The
+     * server has no Redis configuration, so every name maps to an empty value.
+     */
+    private static CompletableFuture<RedisMessage> config(List<byte[]> args) {
+        if (args.size() < 3 || !new String(args.get(1), StandardCharsets.UTF_8).equalsIgnoreCase("GET")) {
+            return done(new ErrorRedisMessage("ERR only CONFIG GET is supported"));
+        }
+        List<RedisMessage> pairs = new ArrayList<>();
+        for (int i = 2; i < args.size(); i++) {
+            pairs.add(bulk(args.get(i)));
+            pairs.add(bulk(new byte[0]));
+        }
+        return done(new ArrayRedisMessage(pairs));
     }
 
     /** DEL or EXISTS over several keys: one operation per key, the count of those that found their key. */
