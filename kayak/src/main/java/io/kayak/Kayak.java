@@ -1,13 +1,12 @@
 package io.kayak;
 
-import io.kayak.core.LogStore;
 import io.kayak.core.MemoryLogStore;
 import io.kayak.runtime.NettyPeerNetwork;
 import io.kayak.runtime.PeerNetwork;
 import io.kayak.runtime.RaftHost;
+import io.kayak.runtime.StoredMember;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Entry point: {@link #start} seeds a new cluster (or resumes a member from its data directory), {@link #join} adds
@@ -20,9 +19,13 @@ public final class Kayak {
     /**
      * Seeds a new one-member cluster; other hosts then {@link #join} it. On a data directory that already holds a
      * member, resumes that member instead (same id, term, log and membership): it never forms a new cluster.
+     *
+     * @throws KayakException when the data directory belongs to another member than {@link HostOptions#id()}, is
+     *                        locked by another host, or is corrupt (a {@link io.kayak.storage.StorageException})
      */
     public static Host start(HostOptions options) {
-        return RaftHost.open(options, memberId(options), openStore(options), network(options), true);
+        StoredMember stored = open(options);
+        return RaftHost.open(options, stored, network(options), true);
     }
 
     /**
@@ -32,7 +35,8 @@ public final class Kayak {
      * holds a member, the stored membership wins and {@code peers} is ignored.
      */
     public static Host join(HostOptions options, List<String> peers) {
-        RaftHost host = RaftHost.open(options, memberId(options), openStore(options), network(options), false);
+        StoredMember stored = open(options);
+        RaftHost host = RaftHost.open(options, stored, network(options), false);
         try {
             host.joinThrough(peers);
             return host;
@@ -42,16 +46,9 @@ public final class Kayak {
         }
     }
 
-    private static String memberId(HostOptions options) {
-        return options.id() != null ? options.id() : UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static LogStore openStore(HostOptions options) {
-        if (options.dataDir() != null) {
-            throw new KayakException("durable data directories arrive with the write-ahead log; use an in-memory"
-                    + " member (no dataDir) for now");
-        }
-        return new MemoryLogStore();
+    private static StoredMember open(HostOptions options) {
+        return options.dataDir() == null ? StoredMember.inMemory(options.id(), new MemoryLogStore())
+                : StoredMember.open(options.dataDir(), options.id());
     }
 
     private static PeerNetwork network(HostOptions options) {

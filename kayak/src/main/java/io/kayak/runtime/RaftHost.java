@@ -47,6 +47,7 @@ public final class RaftHost implements Host, Log, Sync {
     private final String address;
     private final HostOptions options;
     private final LockedLogStore store;
+    private final StoredMember member;
     private final PeerNetwork network;
     private final RaftLoop loop;
     private final LogWriter writer;
@@ -61,8 +62,10 @@ public final class RaftHost implements Host, Log, Sync {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private RaftHost(HostOptions options, String id, LogStore rawStore, PeerNetwork network) {
-        this.id = id;
+    private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
+        this.id = member.id();
+        this.member = member;
+        LogStore rawStore = member.store();
         this.address = options.advertise();
         this.options = options;
         this.store = new LockedLogStore(rawStore);
@@ -128,21 +131,29 @@ public final class RaftHost implements Host, Log, Sync {
      * Opens a member on {@code store}. A store holding no entries is either seeded as a new one-member cluster
      * ({@code seed}) or left empty to receive the log of the cluster it joins.
      */
-    public static RaftHost open(HostOptions options, String id, LogStore store, PeerNetwork network, boolean seed) {
+    public static RaftHost open(HostOptions options, StoredMember member, PeerNetwork network, boolean seed) {
+        String id = member.id();
+        LogStore store = member.store();
         if (seed && store.lastIndex() == 0) {
             Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
             store.append(List.of(RaftNode.bootstrapEntry(config)));
             store.saveHardState(RaftNode.bootstrapHardState());
             store.sync();
         }
-        RaftHost host = new RaftHost(options, id, store, network);
-        host.start();
+        RaftHost host;
+        try {
+            host = new RaftHost(options, member, network);
+            host.start();
+        } catch (RuntimeException e) {
+            network.close();
+            member.close();
+            throw e;
+        }
         return host;
     }
 
     private void start() {
-        writerThread.start();
-        loopThread.start();
+        // The network first: if its port is taken, nothing else has started yet.
         network.start("kayak", id, new PeerNetwork.Inbound() {
             @Override
             public void onMessage(io.kayak.core.Message message) {
@@ -154,6 +165,8 @@ public final class RaftHost implements Host, Log, Sync {
                 postQuietly(() -> loop.onRpc(rpc));
             }
         });
+        writerThread.start();
+        loopThread.start();
         LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());
     }
 
@@ -314,6 +327,7 @@ public final class RaftHost implements Host, Log, Sync {
             Thread.currentThread().interrupt();
         }
         deadlines.close();
+        member.close();
         state.stoppedCleanly();
     }
 

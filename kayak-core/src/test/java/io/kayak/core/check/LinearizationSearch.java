@@ -60,11 +60,39 @@ final class LinearizationSearch {
         this.maxSteps = maxSteps;
     }
 
+    /**
+     * A read that returned a value no write (or compare-and-set) of this key could have produced can never be
+     * linearized, whatever the order: answer at once instead of exploring every interleaving to prove it.
+     */
+    private KeyResult readOfUnwrittenValue(Operation[] ops) {
+        Set<String> writable = new HashSet<>();
+        for (Operation op : ops) {
+            Command c = op.command();
+            if (c.kind() == Command.Kind.WRITE || c.kind() == Command.Kind.CAS) {
+                writable.add(c.value());
+            }
+        }
+        for (int i = 0; i < ops.length; i++) {
+            Operation op = ops[i];
+            if (op.outcome() == Outcome.OK && op.command().kind() == Command.Kind.READ
+                    && op.response().value() != null && !writable.contains(op.response().value())) {
+                Counterexample why = new Counterexample(key, history, List.of(), RegisterModel.INITIAL, ids[i],
+                        List.of(ids[i]));
+                return new KeyResult(key, Verdict.NOT_LINEARIZABLE, ops.length, 0, why);
+            }
+        }
+        return null;
+    }
+
     KeyResult run() {
         int n = ids.length;
         Operation[] ops = new Operation[n];
         for (int i = 0; i < n; i++) {
             ops[i] = history.operation(ids[i]);
+        }
+        KeyResult impossible = readOfUnwrittenValue(ops);
+        if (impossible != null) {
+            return impossible;
         }
         Entry head = buildList(ops);
         int remainingCompletions = 0;
