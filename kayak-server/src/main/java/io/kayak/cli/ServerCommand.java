@@ -31,8 +31,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "member id (kept in the data directory)")
     String id;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory; without it the member keeps its"
-            + " log in memory and loses it when it stops")
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "data directory (created if missing)")
     Path data;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -65,12 +64,9 @@ public final class ServerCommand implements Callable<Integer> {
         if (advertise != null) {
             options.advertise(advertise.toString());
         }
-        boolean resuming = false;
-        if (data != null) {
-            Files.createDirectories(data);
-            resuming = holdsMember(data);
-            options.dataDir(data);
-        }
+        Files.createDirectories(data);
+        boolean resuming = holdsMember(data);
+        options.dataDir(data);
         Host host = resuming || join.isEmpty() ? Kayak.start(options.build())
                 : Kayak.join(options.build(), join.stream().map(HostPort::toString).toList());
         KvServer server;
