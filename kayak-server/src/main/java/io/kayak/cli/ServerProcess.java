@@ -74,15 +74,20 @@ public final class ServerProcess {
         waitFor(Duration.ofSeconds(10));
     }
 
-    /** SIGTERM (a clean stop), then SIGKILL if it has not exited within {@code grace}. */
-    public synchronized void terminate(Duration grace) {
+    /**
+     * SIGTERM (a clean stop), then SIGKILL if it has not exited within {@code grace}. Returns whether it stopped on
+     * SIGTERM alone.
+     */
+    public synchronized boolean terminate(Duration grace) {
         if (process == null) {
-            return;
+            return true;
         }
         process.destroy();
-        if (!waitFor(grace)) {
-            kill();
+        if (waitFor(grace)) {
+            return true;
         }
+        kill();
+        return false;
     }
 
     /** The exit code, once exited. */
