@@ -27,9 +27,18 @@ public interface Host extends AutoCloseable {
 
     /**
      * Removes member {@code memberId} from the cluster, from any live member (e.g. to evict a dead one). Completes
-     * once a configuration without it has committed. Refused (with {@link KayakException}) for the last voter.
+     * once a configuration without it has committed. Refused (with {@link KayakException}) for the last voter, and
+     * when it would leave no reachable quorum (see {@link #remove(String, boolean)}). Changes are applied one at a
+     * time: while one is in flight, later ones wait in a bounded queue at the leader.
      */
     CompletableFuture<Void> remove(String memberId);
+
+    /**
+     * Like {@link #remove(String)}. Without {@code force}, a removal that would leave the remaining voters without a
+     * majority the leader has heard from recently is refused (it could stall the cluster); {@code force} removes
+     * anyway, e.g. to shrink a cluster that lost several members for good.
+     */
+    CompletableFuture<Void> remove(String memberId, boolean force);
 
     /** Stops this member without leaving the cluster (for restarts and upgrades): it stays in the configuration. */
     void stop();

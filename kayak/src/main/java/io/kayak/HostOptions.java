@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
+ *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
+ *   <tr><td>promotionLag / promotionDelay</td><td>a learner within 100 entries of the commit index for 200 ms is
+ *   promoted to voter</td></tr>
  * </table>
  */
 public final class HostOptions {
@@ -36,6 +39,9 @@ public final class HostOptions {
     private final long maxPendingBytes;
     private final Supplier<PeerNetwork> network;
     private final MeterRegistry meterRegistry;
+    private final String cluster;
+    private final long promotionLag;
+    private final Duration promotionDelay;
 
     private HostOptions(Builder b) {
         this.id = b.id;
@@ -49,6 +55,12 @@ public final class HostOptions {
         this.maxPendingBytes = b.maxPendingBytes;
         this.network = b.network;
         this.meterRegistry = b.meterRegistry;
+        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.promotionLag = b.promotionLag;
+        this.promotionDelay = b.promotionDelay;
+        if (cluster.isEmpty() || promotionLag < 0 || promotionDelay.isNegative()) {
+            throw new IllegalArgumentException("cluster must be named; promotion lag and delay must not be negative");
+        }
         if (electionTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("the election timeout must be at least two heartbeat intervals");
         }
@@ -106,6 +118,21 @@ public final class HostOptions {
         return meterRegistry;
     }
 
+    /** The cluster's name: members only talk to members of the same cluster (checked at every connection). */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** How many entries behind the leader's commit index a learner may be and still count as caught up. */
+    public long promotionLag() {
+        return promotionLag;
+    }
+
+    /** How long a learner must stay caught up before the leader promotes it to voter. */
+    public Duration promotionDelay() {
+        return promotionDelay;
+    }
+
     /** Builds {@link HostOptions}. */
     public static final class Builder {
         private String id;
@@ -119,6 +146,9 @@ public final class HostOptions {
         private long maxPendingBytes = 64L << 20;
         private Supplier<PeerNetwork> network;
         private MeterRegistry meterRegistry;
+        private String cluster = "kayak";
+        private long promotionLag = 100;
+        private Duration promotionDelay = Duration.ofMillis(200);
 
         private Builder() {
         }
@@ -177,6 +207,21 @@ public final class HostOptions {
         /** Publishes the host's metrics (see the {@code kayak.*} meters) to {@code registry}. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
+            return this;
+        }
+
+        public Builder cluster(String name) {
+            this.cluster = name;
+            return this;
+        }
+
+        public Builder promotionLag(long entries) {
+            this.promotionLag = entries;
+            return this;
+        }
+
+        public Builder promotionDelay(Duration delay) {
+            this.promotionDelay = delay;
             return this;
         }
 

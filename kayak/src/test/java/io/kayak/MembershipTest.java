@@ -1,56 +1,59 @@
 package io.kayak;
 
 import io.kayak.core.Entry;
+import io.kayak.runtime.RaftHost;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Growing, shrinking and evicting members, over the in-process network. */
+/** Growing, shrinking, replacing and evicting members: hosts over real loopback TCP with data directories. */
 class MembershipTest {
-    private final LocalNetwork network = new LocalNetwork();
-    private final List<Host> hosts = new ArrayList<>();
+    @TempDir
+    Path dir;
+    private TcpCluster cluster;
+    private List<Host> hosts;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new TcpCluster(dir);
+        hosts = cluster.hosts();
+    }
 
     @AfterEach
     void stopAll() {
-        hosts.forEach(Host::stop);
-    }
-
-    private HostOptions options(String id) {
-        String address = "local:" + id;
-        return HostOptions.builder().id(id).listen(address).network(() -> network.endpoint(address)).build();
+        cluster.close();
     }
 
     private Host seed(String id) {
-        Host h = Kayak.start(options(id));
-        hosts.add(h);
+        Host h = cluster.start(id);
         await().until(() -> h.leader().isPresent());
         return h;
     }
 
-    private Host join(String id, String... peers) {
-        Host h = Kayak.join(options(id), List.of(peers));
-        hosts.add(h);
-        return h;
+    /** Joins through the member called {@code via} (the test names members, the fixture knows addresses). */
+    private Host join(String id, String via) {
+        return cluster.join(id, via.replace("local:", ""));
     }
 
     private static List<String> voters(Host h) {
-        return h.roster().stream().filter(Member::voter).map(Member::id).sorted().collect(Collectors.toList());
+        return TcpCluster.voters(h);
     }
 
     private static Host leaderAmong(List<Host> hs) {
-        return hs.stream().filter(h -> h.leader().map(m -> m.id().equals(h.id())).orElse(false)).findFirst()
-                .orElseThrow();
+        return TcpCluster.leaderAmong(hs);
     }
 
     @Test
@@ -164,6 +167,40 @@ class MembershipTest {
     }
 
     @Test
+    void aRemovalThatWouldLeaveNoReachableQuorumIsRefused() {
+        Host a = seed("a");
+        join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        c.stop();
+        // Wait until the leader has noticed: c has been silent for more than an election timeout.
+        await().until(() -> ((RaftHost) a).lastContact().get("c").compareTo(Duration.ofMillis(400)) > 0);
+        // Without b, the remaining voters {a, c} have only a reachable: the change could never commit.
+        assertThatThrownBy(() -> a.remove("b").get(10, TimeUnit.SECONDS))
+                .hasMessageContaining("no reachable quorum");
+        assertThat(voters(a)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aRemovedMemberRestartedWithItsOldDataDoesNotDisrupt() throws Exception {
+        Host a = seed("a");
+        Host b = join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        c.close(); // leaves: the cluster is {a, b}
+        hosts.remove(c);
+        await().atMost(Duration.ofSeconds(10)).until(() -> voters(a).equals(List.of("a", "b")));
+        Host leader = leaderAmong(List.of(a, b));
+        long term = ((RaftHost) leader).term();
+        Host again = cluster.start("c"); // same data directory: it resumes its old membership
+        // Pre-vote and the leader lease keep it from raising terms or winning, however long it tries.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() ->
+                TcpCluster.leads(leader) && ((RaftHost) leader).term() == term);
+        assertThat(leader.log().append(new byte[] {9}).get(10, TimeUnit.SECONDS).index()).isPositive();
+        assertThat(TcpCluster.leads(again)).isFalse();
+    }
+
+    @Test
     void theLastVoterCannotBeRemoved() {
         Host a = seed("a");
         assertThatThrownBy(() -> a.remove("a").get(10, TimeUnit.SECONDS))
@@ -174,10 +211,9 @@ class MembershipTest {
     void aJoinUnderAnExistingIdWithAnotherAddressIsRefused() {
         Host a = seed("a");
         join("b", "local:a");
-        String address = "local:b-impostor";
-        HostOptions impostor = HostOptions.builder().id("b").listen(address)
-                .network(() -> network.endpoint(address)).build();
-        assertThatThrownBy(() -> hosts.add(Kayak.join(impostor, List.of("local:a"))))
+        HostOptions impostor = HostOptions.builder().id("b").listen(cluster.address("b-impostor"))
+                .dataDir(dir.resolve("b-impostor")).build();
+        assertThatThrownBy(() -> cluster.track(Kayak.join(impostor, List.of(cluster.address("a")))))
                 .isInstanceOf(KayakException.class).hasMessageContaining("already exists");
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The leader's membership changes, on the raft thread. Raft allows one configuration change in flight (Raft §6;
@@ -38,6 +40,29 @@ final class MembershipChanges {
 
     private final Deque<Request> queue = new ArrayDeque<>();
     private final Map<String, List<Request>> awaitingRemoval = new LinkedHashMap<>();
+    private final Map<String, Long> caughtUpSince = new LinkedHashMap<>();
+    private final long promotionLag;
+    private final long promotionDelayNanos;
+    private final Predicate<String> reachable;
+    private final LongSupplier clock;
+
+    /**
+     * @param promotionLag        entries behind the commit index a learner may be and count as caught up
+     * @param promotionDelayNanos how long it must stay caught up before it is promoted
+     * @param reachable           whether the leader has heard from a member recently
+     * @param clock               monotonic nanoseconds
+     */
+    MembershipChanges(long promotionLag, long promotionDelayNanos, Predicate<String> reachable, LongSupplier clock) {
+        this.promotionLag = promotionLag;
+        this.promotionDelayNanos = promotionDelayNanos;
+        this.reachable = reachable;
+        this.clock = clock;
+    }
+
+    /** Whether a REMOVE request asks to skip the reachable-quorum guard (its payload is the single byte 1). */
+    static boolean forced(Rpc.Request request) {
+        return request.payload().length == 1 && request.payload()[0] == 1;
+    }
 
     /** Queues a JOIN or REMOVE (this member is the leader). */
     void submit(Request r) {
@@ -107,6 +132,13 @@ final class MembershipChanges {
                             "cannot remove " + id + ": it is the last voter", ""));
                     return true;
                 }
+                Set<String> remaining = minus(current.voters(), id);
+                if (!forced(q) && !reachableMajority(node, remaining)) {
+                    r.reply().accept(Rpc.Response.error(q.id(), Rpc.Error.REFUSED, "removing " + id
+                            + " would leave no reachable quorum: of " + remaining + " only "
+                            + reachableOf(node, remaining) + " answered recently; force it to remove anyway", ""));
+                    return true;
+                }
                 next = Configuration.of(minus(current.voters(), id), current.voters(), current.learners(),
                         current.addresses());
             }
@@ -127,26 +159,52 @@ final class MembershipChanges {
         return true;
     }
 
-    /** Promotes one learner whose log has caught up with the commit index. */
+    private boolean reachableMajority(RaftNode node, Set<String> voters) {
+        return reachableOf(node, voters).size() >= voters.size() / 2 + 1;
+    }
+
+    private Set<String> reachableOf(RaftNode node, Set<String> voters) {
+        Set<String> out = new TreeSet<>();
+        for (String v : voters) {
+            if (v.equals(node.id()) || reachable.test(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Promotes one learner that has stayed within {@code promotionLag} entries of the commit index for
+     * {@code promotionDelay}: a newcomer becomes a voter only once it can keep up, so it never slows commits.
+     */
     private void promoteCaughtUpLearner(RaftNode node) {
         Configuration current = node.configuration().configuration();
+        caughtUpSince.keySet().retainAll(current.learners());
         if (current.learners().isEmpty()) {
             return;
         }
         Map<String, Long> matches = node.followerMatches();
+        long now = clock.getAsLong();
         for (String learner : current.learners()) {
             Long match = matches.get(learner);
-            if (match != null && match >= node.commitIndex()) {
-                Configuration joint = Configuration.of(plus(current.voters(), learner), current.voters(),
-                        minus(current.learners(), learner), current.addresses());
-                try {
-                    node.proposeConfiguration(joint);
-                    LOG.info("{}: promoting {} to voter", node.id(), learner);
-                } catch (ProposalRefusedException e) {
-                    LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
-                }
-                return;
+            if (match == null || match < node.commitIndex() - promotionLag) {
+                caughtUpSince.remove(learner);
+                continue;
             }
+            long since = caughtUpSince.computeIfAbsent(learner, k -> now);
+            if (now - since < promotionDelayNanos) {
+                continue;
+            }
+            Configuration joint = Configuration.of(plus(current.voters(), learner), current.voters(),
+                    minus(current.learners(), learner), current.addresses());
+            try {
+                node.proposeConfiguration(joint);
+                caughtUpSince.remove(learner);
+                LOG.info("{}: promoting {} to voter", node.id(), learner);
+            } catch (ProposalRefusedException e) {
+                LOG.debug("{}: promotion of {} deferred: {}", node.id(), learner, e.getMessage());
+            }
+            return;
         }
     }
 

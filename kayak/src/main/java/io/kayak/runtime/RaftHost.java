@@ -106,7 +106,8 @@ public final class RaftHost implements Host, Log, Sync {
             }
         });
         this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos,
-                metricsRef[0]);
+                metricsRef[0], options.electionTimeout().toNanos(), options.promotionLag(),
+                options.promotionDelay().toNanos());
         loopRef[0] = loop;
         if (isSoleVoter(node)) {
             // A one-member cluster need not wait an election timeout for its first leader.
@@ -154,7 +155,7 @@ public final class RaftHost implements Host, Log, Sync {
 
     private void start() {
         // The network first: if its port is taken, nothing else has started yet.
-        network.start("kayak", id, new PeerNetwork.Inbound() {
+        network.start(options.cluster(), id, new PeerNetwork.Inbound() {
             @Override
             public void onMessage(io.kayak.core.Message message) {
                 postQuietly(() -> loop.deliver(message));
@@ -287,6 +288,18 @@ public final class RaftHost implements Host, Log, Sync {
         return state.view().role() == Role.LEADER;
     }
 
+    /**
+     * How long ago this member last heard from each peer (messages of any kind); members never heard from are
+     * absent. Asks the raft thread, so it waits for one turn of its loop.
+     */
+    public Map<String, Duration> lastContact() {
+        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+        loop.post(() -> f.complete(loop.silence()));
+        Map<String, Duration> out = new java.util.TreeMap<>();
+        join(f, options.requestTimeout()).forEach((k, v) -> out.put(k, Duration.ofNanos(v)));
+        return out;
+    }
+
     /** The current term as this member knows it. */
     public long term() {
         return state.view().term();
@@ -406,7 +419,13 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public CompletableFuture<Void> remove(String memberId) {
-        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", null);
+        return remove(memberId, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String memberId, boolean force) {
+        byte[] flags = force ? new byte[] {1} : null;
+        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         answer.whenCompleteAsync((r, error) -> {

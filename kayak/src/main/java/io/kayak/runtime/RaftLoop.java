@@ -68,7 +68,10 @@ final class RaftLoop implements Runnable {
     private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
     private final Map<String, String> addressBook = new HashMap<>();
-    private final MembershipChanges membership = new MembershipChanges();
+    private final MembershipChanges membership;
+    /** When each peer was last heard from (monotonic nanoseconds), for reachability and status. */
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final long reachableNanos;
     private final HostMetrics metrics;
     private String lastLeader;
     private int ticksSinceLagReport;
@@ -76,7 +79,8 @@ final class RaftLoop implements Runnable {
     private volatile boolean running = true;
 
     RaftLoop(RaftNode node, String selfAddress, PeerNetwork network, LogWriter writer, Executor dispatch,
-             AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics) {
+             AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics, long electionNanos,
+             long promotionLag, long promotionDelayNanos) {
         this.node = node;
         this.selfAddress = selfAddress;
         this.network = network;
@@ -86,6 +90,10 @@ final class RaftLoop implements Runnable {
         this.state = state;
         this.tickNanos = tickNanos;
         this.metrics = metrics;
+        // Heartbeats come every tick: a member silent for a whole election timeout is not answering.
+        this.reachableNanos = electionNanos;
+        this.membership = new MembershipChanges(promotionLag, promotionDelayNanos, this::heardRecently,
+                System::nanoTime);
         learnAddresses(node.configuration().configuration());
         publishState();
     }
@@ -152,7 +160,21 @@ final class RaftLoop implements Runnable {
     // ---------------------------------------------------------------- inputs, on the raft thread
 
     void deliver(Message m) {
+        lastHeard.put(m.from(), System.nanoTime());
         node.step(m);
+    }
+
+    /** How long ago each peer was last heard from, in nanoseconds. */
+    Map<String, Long> silence() {
+        long now = System.nanoTime();
+        Map<String, Long> out = new TreeMap<>();
+        lastHeard.forEach((member, at) -> out.put(member, now - at));
+        return out;
+    }
+
+    private boolean heardRecently(String member) {
+        Long at = lastHeard.get(member);
+        return at != null && System.nanoTime() - at < reachableNanos;
     }
 
     void persisted(Entry last) {
@@ -420,6 +442,14 @@ final class RaftLoop implements Runnable {
         }
         lastLeader = soft.leader();
         metrics.term(soft.term());
+        if (soft.role() == Role.LEADER) {
+            // Followers do not talk to each other, so a new leader has not heard from most of them yet: give
+            // everybody the benefit of the doubt for one election timeout, as check-quorum does.
+            long now = System.nanoTime();
+            for (String member : node.configuration().configuration().members()) {
+                lastHeard.put(member, now);
+            }
+        }
         LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
                 soft.leader() == null ? "unknown" : soft.leader());
         if (soft.role() != Role.LEADER) {

@@ -19,7 +19,7 @@ public sealed interface Rpc {
      * @param kind          what is asked
      * @param memberId      JOIN and REMOVE: the member concerned
      * @param memberAddress JOIN: the newcomer's address
-     * @param payload       APPEND: the entry's payload
+     * @param payload       APPEND: the entry's payload; REMOVE: the single byte 1 to skip the reachable-quorum guard
      */
     record Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload)
             implements Rpc {
