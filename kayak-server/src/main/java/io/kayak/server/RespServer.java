@@ -43,7 +43,7 @@ final class RespServer implements AutoCloseable {
                                             .FixedRedisMessagePool.INSTANCE, true))
                                     .addLast(new SizeGuard(maxBulk))
                                     .addLast(new RedisBulkStringAggregator())
-                                    .addLast(new RedisArrayAggregator())
+                                    .addLast(new RedisArrayAggregator(MAX_ARGUMENTS, 2))
                                     .addLast(new RespApi(kv));
                         }
                     }).bind(address).syncUninterruptibly().channel();
