@@ -68,21 +68,19 @@ final class LogRecovery {
                 FileHandle handle = fs.open(file);
                 SegmentScanner scanner = new SegmentScanner(file, handle);
                 long firstIndex = scanner.readHeader();
-                if (firstIndex < 0) {
+                if (firstIndex != named) {
                     handle.close();
                     if (!last) {
-                        throw new StorageCorruptedException(file, 0, "expected a segment header");
+                        throw new StorageCorruptedException(file, 0, firstIndex < 0 ? "expected a segment header"
+                                : "expected first index " + named + " as the file name says, found " + firstIndex);
                     }
-                    // Created after the last sync: its header, and so any record in it, was never durable.
+                    // Started after the last sync and its header never became durable (absent or torn, or still
+                    // the header of the reused file's earlier life): no record in it was ever acknowledged.
                     fs.delete(file);
-                            break;
+                    break;
                 }
                 Segment segment = new Segment(file, handle, firstIndex, segmentCapacity);
                 segments.add(segment);
-                if (firstIndex != named) {
-                    throw new StorageCorruptedException(file, 8, "expected first index " + named
-                            + " as the file name says, found " + firstIndex);
-                }
                 long expected = i == 0 ? base.index() + 1 : segments.get(i - 1).lastIndex() + 1;
                 if (firstIndex != expected) {
                     throw new StorageCorruptedException(file, 8, "expected the segment to start at index "

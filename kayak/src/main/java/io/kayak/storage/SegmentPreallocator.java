@@ -10,12 +10,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Prepares the next segment file ahead of need: written full of zeros and forced, under a temporary name, off the
- * append path. Without it the append that fills a segment would write the next segment's zeros itself, and the
- * first sync after it would flush them: one commit in every segment's worth would stall for a whole segment of I/O.
+ * Supplies the file for the next segment without making an append wait for a segment's worth of I/O.
  *
- * <p>The prepared file holds only zeros, so it changes nothing on disk that recovery reads: a crash before it is
- * renamed into the log leaves a {@value #SUFFIX} file that the next open deletes.
+ * <p>Preferably it reuses a segment that compaction dropped ({@link #park}): its blocks are already allocated and
+ * written, so reusing it costs one rename, where a fresh file costs writing and flushing the whole capacity in
+ * zeros (which would double the disk writes of a busy log). Its old records stay in it; recovery tells them apart
+ * because their indexes are below the segment's first index (compaction only drops segments whose every index is
+ * below the log's first index, and the log only grows). Otherwise it prepares a fresh file, written full of zeros
+ * and forced, in the background. Either way the file waits under a {@value #SUFFIX} name, which the next open
+ * deletes if a crash leaves it behind.
  */
 final class SegmentPreallocator {
     static final String SUFFIX = ".prealloc";
@@ -27,11 +30,14 @@ final class SegmentPreallocator {
     private final Path file;
     private final int capacity;
     private final Executor executor;
+    private final Path parkedFile;
     private CompletableFuture<Void> ready;
+    private boolean parked;
 
     SegmentPreallocator(FileLayer fs, Path logDir, int capacity, Executor executor) {
         this.fs = fs;
         this.file = logDir.resolve("next" + SUFFIX);
+        this.parkedFile = logDir.resolve("recycled" + SUFFIX);
         this.capacity = capacity;
         this.executor = executor;
     }
@@ -49,10 +55,38 @@ final class SegmentPreallocator {
         ready = CompletableFuture.runAsync(this::preallocate, executor);
     }
 
-    /** The prepared file, waiting for it if it is not ready yet; the caller renames it away. */
+    /**
+     * Keeps {@code segmentFile}, dropped by compaction, for reuse as a later segment. Returns false when it is not
+     * wanted (one is kept already, or its size is not the current capacity); the caller deletes it then.
+     */
+    boolean park(Path segmentFile, long size) throws IOException {
+        if (parked || size != capacity) {
+            return false;
+        }
+        fs.rename(segmentFile, parkedFile);
+        parked = true;
+        return true;
+    }
+
+    /**
+     * A file of the segment capacity for the next segment, a parked one first; the caller renames it away and
+     * then calls {@link #replenish()}.
+     */
     Path take() throws IOException {
+        if (parked) {
+            return parkedFile;
+        }
         await();
         return file;
+    }
+
+    /** Records that the file returned by {@link #take()} was used, and prepares a new one where needed. */
+    void replenish(Path taken) {
+        if (taken.equals(parkedFile)) {
+            parked = false; // the prepared fresh file, if any, is still there for next time
+        } else {
+            prepare();
+        }
     }
 
     /** Waits for the preparation in flight, so that nothing writes into the directory after it is closed. */

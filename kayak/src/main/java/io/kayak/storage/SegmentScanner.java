@@ -12,6 +12,8 @@ import java.nio.file.Path;
  *   <li>An invalid record (impossible length, checksum mismatch) is a <em>torn tail</em> only when it is in the
  *       last segment and no valid record follows it: that record was being written when the process died, and it
  *       cannot have been acknowledged because {@code sync} forces it before returning. It is cut.</li>
+ *   <li>A valid record whose index is below the segment's first index is left over from the file's earlier use
+ *       as a segment that compaction dropped (files are reused); the segment's data ends before it.</li>
  *   <li>Anything else is corruption, reported with file, offset and what was expected: an invalid record in an
  *       earlier segment (the log forces a segment before it starts the next one, so only the last can be torn),
  *       an invalid record followed by a valid one, a record with the wrong index, an unknown kind.</li>
@@ -99,6 +101,9 @@ final class SegmentScanner {
             }
             int at = offsetInWindow(position);
             long index = window.getLong(at + RecordFormat.INDEX_OFFSET);
+            if (index < segment.firstIndex()) {
+                return; // a record from the file's earlier life as a compacted segment: the data ends here
+            }
             if (index != expected) {
                 throw new StorageCorruptedException(file, position, "expected index " + expected + ", found "
                         + index);

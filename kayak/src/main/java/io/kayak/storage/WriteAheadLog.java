@@ -46,6 +46,8 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
     static final String LOG_DIR = "log";
     static final String META_FILE = "meta";
     private static final int MAX_BATCH_BUFFER = 4 << 20;
+    /** A zero record length: "no more records in this segment". */
+    private static final ByteBuffer END_MARKER = ByteBuffer.allocate(4).asReadOnlyBuffer();
 
     private final FileLayer fs;
     private final Path logDir;
@@ -431,11 +433,16 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
     }
 
     /**
-     * Starts a new segment for {@code firstIndex}. The full segment is forced first: then only the last segment
-     * can ever hold a torn record, which is what lets recovery call an invalid record anywhere else corruption.
+     * Starts a new segment for {@code firstIndex}. The full segment gets an end marker and is forced first: then
+     * only the last segment can ever hold a torn record, which is what lets recovery call an invalid record anywhere
+     * else corruption.
      */
     private Segment roll(long firstIndex) throws IOException {
         Segment full = active();
+        if (full.fits(END_MARKER.capacity())) {
+            // A reused file holds old bytes after the last record: mark where this segment's data ends.
+            full.handle().write(END_MARKER.duplicate(), full.end());
+        }
         full.handle().force(false);
         unforced.remove(full);
         Segment next = createSegment(firstIndex);
@@ -450,7 +457,9 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
      */
     private Segment createSegment(long firstIndex) throws IOException {
         Path file = logDir.resolve(Segment.fileName(firstIndex));
-        fs.rename(preallocator.take(), file);
+        Path source = preallocator.take();
+        fs.rename(source, file);
+        preallocator.replenish(source);
         FileHandle handle = fs.open(file);
         try {
             handle.write(Segment.header(firstIndex), 0);
@@ -458,7 +467,6 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
             handle.close();
             throw e;
         }
-        preallocator.prepare();
         directoryDirty = true;
         Segment segment = new Segment(file, handle, firstIndex, segmentCapacity);
         unforced.add(segment);
@@ -601,13 +609,16 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
                         Segment gone = segments.remove(0);
                         unforced.remove(gone);
                         current = gone.file();
+                        long size = gone.handle().size();
                         gone.close();
-                        fs.delete(gone.file());
+                        if (!preallocator.park(gone.file(), size)) {
+                            fs.delete(gone.file());
+                        }
                     }
                 } catch (IOException e) {
                     throw failStop.fail(current, "compact up to index " + upToIndex, e);
                 }
-                // A deletion lost in a crash is finished by recovery, so no directory force is needed here.
+                // A deletion or parking lost in a crash is finished by recovery: no directory force is needed here.
                 base = newBase;
                 terms.dropBefore(newFirst);
                 int configsBelow = configIndexes.lastBelow(newFirst) + 1;

@@ -148,6 +148,38 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void aCompactedSegmentIsReusedAndItsOldRecordsAreNeverReadAsNewOnes() {
+        log.append(entries(1, 10, 1));
+        log.sync();
+        log.compact(4);
+        Path recycled = DATA.resolve("log").resolve("recycled" + SegmentPreallocator.SUFFIX);
+        assertThat(fs.files()).contains(recycled);
+        assertThat(fs.files()).doesNotContain(DATA.resolve("log").resolve(Segment.fileName(1)));
+
+        log.append(entries(11, 13, 2)); // 9..12 fill the active segment; 13 starts a new one in the reused file
+        log.sync();
+        assertThat(fs.files()).doesNotContain(recycled);
+        byte[] reused = fs.content(DATA.resolve("log").resolve(Segment.fileName(13)));
+        int afterFirstRecord = Segment.HEADER_SIZE + entry(13, 2).size() + 1;
+        assertThat(reused).hasSize(CAPACITY);
+        assertThat(java.util.Arrays.copyOfRange(reused, afterFirstRecord, CAPACITY)).as("old records remain")
+                .isNotEqualTo(new byte[CAPACITY - afterFirstRecord]);
+
+        fs.crash();
+        reopen();
+        assertThat(log.firstIndex()).isEqualTo(5);
+        assertThat(log.lastIndex()).isEqualTo(13);
+        List<Entry> expected = new ArrayList<>(entries(5, 10, 1));
+        expected.addAll(entries(11, 13, 2));
+        assertThat(log.entries(5, 14, Long.MAX_VALUE)).containsExactlyElementsOf(expected);
+        log.append(entries(14, 16, 2));
+        log.sync();
+        fs.crash();
+        reopen();
+        assertThat(log.entries(13, 17, Long.MAX_VALUE)).containsExactlyElementsOf(entries(13, 16, 2));
+    }
+
+    @Test
     void aClosedLogRefusesUse() {
         log.close();
         assertThatThrownBy(() -> log.append(entries(1, 1, 1))).isInstanceOf(IllegalStateException.class);
