@@ -1,0 +1,101 @@
+package io.kayak.cli;
+
+import io.kayak.server.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** The command line's HTTP client for one server. Every call has a timeout. */
+public final class ClusterClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final String base;
+
+    /**
+     * An HTTP answer.
+     *
+     * @param status the HTTP status
+     * @param body   the raw body
+     */
+    public record Reply(int status, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** The {@code error} of a JSON error body (or the raw body when it is not one). */
+        public String error() {
+            try {
+                Map<String, Object> json = Json.parseObject(text());
+                Object leader = json.get("leader");
+                return json.get("error") + (leader != null ? " (leader " + leader + ")" : "");
+            } catch (IllegalArgumentException notJson) {
+                return text();
+            }
+        }
+    }
+
+    public ClusterClient(HostPort server) {
+        this.base = "http://" + server;
+    }
+
+    public Reply get(String key, boolean local) {
+        return send(HttpRequest.newBuilder(kv(key, local ? "consistency=local" : null)).GET());
+    }
+
+    public Reply put(String key, byte[] value) {
+        return send(HttpRequest.newBuilder(kv(key, null)).PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+    }
+
+    public Reply compareAndSet(String key, String expected, byte[] value) {
+        return send(HttpRequest.newBuilder(kv(key, "prevValue=" + encode(expected)))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+    }
+
+    public Reply delete(String key) {
+        return send(HttpRequest.newBuilder(kv(key, null)).DELETE());
+    }
+
+    public Reply remove(String memberId) {
+        return send(HttpRequest.newBuilder(URI.create(base + "/v1/members/" + encode(memberId) + "/remove"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code GET /v1/status}, parsed. */
+    public Map<String, Object> status() {
+        Reply r = send(HttpRequest.newBuilder(URI.create(base + "/v1/status")).GET());
+        if (r.status() != 200) {
+            throw new CliException("status: HTTP " + r.status() + ": " + r.error());
+        }
+        return Json.parseObject(r.text());
+    }
+
+    private URI kv(String key, String query) {
+        return URI.create(base + "/v1/kv/" + encode(key) + (query == null ? "" : "?" + query));
+    }
+
+    private static String encode(String s) {
+        // URLEncoder writes form encoding; a path segment needs %20 for spaces.
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> r = http.send(request.timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new CliException("cannot reach " + base + ": " + e.getMessage(), 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", 130);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.kayak.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kayak kv get|put|cas|delete}: client commands over the HTTP API. Exit codes: 0 success, 1 not found or
+ * compare-and-set refused, 2 unreachable, 3 unavailable or outcome unknown, 4 bad request.
+ */
+@Command(name = "kv", mixinStandardHelpOptions = true, description = "Reads and writes keys.",
+        subcommands = {KvCommand.Get.class, KvCommand.Put.class, KvCommand.Cas.class, KvCommand.Delete.class})
+public final class KvCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new CliException("choose get, put, cas or delete (kayak kv --help)");
+    }
+
+    /** Options every kv command takes. */
+    static class ServerOption {
+        @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+                description = "HTTP address of any member")
+        HostPort server;
+    }
+
+    /** Prints a reply body or its error and turns the status into the exit code. */
+    static int report(ClusterClient.Reply reply, boolean printBody) {
+        PrintStream out = System.out;
+        if (reply.status() == 200) {
+            if (printBody) {
+                out.write(reply.body(), 0, reply.body().length);
+                out.println();
+            } else {
+                out.println(reply.text());
+            }
+            return 0;
+        }
+        System.err.println("HTTP " + reply.status() + ": " + reply.error());
+        return switch (reply.status()) {
+            case 404, 412 -> 1;
+            case 503, 504 -> 3;
+            default -> 4;
+        };
+    }
+
+    /** {@code kayak kv get KEY}. */
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints the value of KEY.")
+    static final class Get extends ServerOption implements Callable<Integer> {
+        @Parameters(paramLabel = "KEY")
+        String key;
+
+        @Option(names = "--local", description = "read this member's state, possibly stale (default: linearizable)")
+        boolean local;
+
+        @Override
+        public Integer call() {
+            return report(new ClusterClient(server).get(key, local), true);
+        }
+    }
+
+    /** {@code kayak kv put KEY VALUE}. */
+    @Command(name = "put", mixinStandardHelpOptions = true, description = "Sets KEY to VALUE.")
+    static final class Put extends ServerOption implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "KEY")
+        String key;
+
+        @Parameters(index = "1", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        public Integer call() {
+            return report(new ClusterClient(server).put(key, value.getBytes(StandardCharsets.UTF_8)), false);
+        }
+    }
+
+    /** {@code kayak kv cas KEY EXPECTED VALUE}. */
+    @Command(name = "cas", mixinStandardHelpOptions = true,
+            description = "Sets KEY to VALUE only if it currently holds EXPECTED (exit code 1 if not).")
+    static final class Cas extends ServerOption implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "KEY")
+        String key;
+
+        @Parameters(index = "1", paramLabel = "EXPECTED")
+        String expected;
+
+        @Parameters(index = "2", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        public Integer call() {
+            return report(new ClusterClient(server).compareAndSet(key, expected,
+                    value.getBytes(StandardCharsets.UTF_8)), false);
+        }
+    }
+
+    /** {@code kayak kv delete KEY}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Removes KEY (exit code 1 if absent).")
+    static final class Delete extends ServerOption implements Callable<Integer> {
+        @Parameters(paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            return report(new ClusterClient(server).delete(key), false);
+        }
+    }
+}

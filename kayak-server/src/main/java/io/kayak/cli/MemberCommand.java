@@ -1,0 +1,70 @@
+package io.kayak.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kayak member add|remove}: administration of one cluster. Adding is done by the newcomer (it is the new
+ * process that joins), so {@code member add} runs a new member that joins the cluster of {@code --server}.
+ */
+@Command(name = "member", mixinStandardHelpOptions = true, description = "Adds or removes members.",
+        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class})
+public final class MemberCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new CliException("choose add or remove (kayak member --help)");
+    }
+
+    /** {@code kayak member remove --server HOST:PORT --id ID}. */
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Removes member ID from the cluster (e.g. to evict a dead one).")
+    static final class Remove implements Callable<Integer> {
+        @Option(names = "--server", required = true, paramLabel = "HOST:PORT",
+                converter = HostPort.Converter.class, description = "HTTP address of any member")
+        HostPort server;
+
+        @Option(names = "--id", required = true, description = "the member to remove")
+        String id;
+
+        @Override
+        public Integer call() {
+            return KvCommand.report(new ClusterClient(server).remove(id), false);
+        }
+    }
+
+    /**
+     * {@code kayak member add --server HOST:PORT <server options>}: runs a new member here, in the foreground,
+     * joining the cluster that {@code --server} belongs to. The same as {@code kayak server --join} with the
+     * cluster's peer addresses looked up for you.
+     */
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Runs a new member in the foreground that joins the cluster of --server.",
+                    "Takes the options of 'kayak server' (except --join)."})
+    static final class Add implements Callable<Integer> {
+        @Option(names = "--server", required = true, paramLabel = "HOST:PORT",
+                converter = HostPort.Converter.class, description = "HTTP address of any member")
+        HostPort server;
+
+        @CommandLine.Unmatched
+        List<String> serverOptions = new ArrayList<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() {
+            List<String> peers = new ArrayList<>();
+            for (Object m : (List<Object>) new ClusterClient(server).status().get("members")) {
+                peers.add(String.valueOf(((Map<String, Object>) m).get("address")));
+            }
+            List<String> args = new ArrayList<>(serverOptions);
+            args.add("--join");
+            args.add(String.join(",", peers));
+            return new CommandLine(new ServerCommand()).execute(args.toArray(String[]::new));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.kayak.cli;
+
+import io.kayak.Host;
+import io.kayak.HostOptions;
+import io.kayak.Kayak;
+import io.kayak.server.KvServer;
+import io.kayak.server.ServerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code kayak server}: runs one member until SIGTERM (or Ctrl-C), then stops it cleanly without leaving the
+ * cluster, so the same command line resumes it.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Runs one member of a replicated key-value cluster.",
+                "With no --join and an empty data directory it seeds a new cluster; with --join it joins the "
+                        + "cluster of those members. On an existing data directory it resumes (--join is then "
+                        + "ignored)."})
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--id", description = "member id (kept in the data directory)")
+    String id;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "data directory (created if missing)")
+    Path data;
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "peer address to listen on")
+    HostPort listen;
+
+    @Option(names = "--advertise", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "peer address the other members dial (default: --listen; may be a proxy)")
+    HostPort advertise;
+
+    @Option(names = "--http", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "HTTP API address")
+    HostPort http;
+
+    @Option(names = "--resp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "Redis protocol address (off by default)")
+    HostPort resp;
+
+    @Option(names = "--join", split = ",", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "peer addresses of members of the cluster to join")
+    List<HostPort> join = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HostOptions.Builder options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics);
+        if (id != null) {
+            options.id(id);
+        }
+        if (advertise != null) {
+            options.advertise(advertise.toString());
+        }
+        Files.createDirectories(data);
+        boolean resuming = holdsMember(data);
+        options.dataDir(data);
+        Host host = resuming || join.isEmpty() ? Kayak.start(options.build())
+                : Kayak.join(options.build(), join.stream().map(HostPort::toString).toList());
+        KvServer server;
+        try {
+            server = KvServer.start(host, new ServerConfig(http.socketAddress(),
+                    resp == null ? null : resp.socketAddress(), io.kayak.server.Limits.DEFAULT,
+                    java.time.Duration.ofSeconds(10)), metrics);
+        } catch (RuntimeException e) {
+            host.stop();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            host.stop();
+            stopped.countDown();
+        }, "kayak-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("kayak server " + host.id() + " ready: peers " + host.address() + ", http "
+                + format(server.httpAddress()) + (server.respAddress() == null ? ""
+                : ", resp " + format(server.respAddress())) + (resuming ? " (resumed)" : ""));
+        System.out.flush();
+        // The member runs on its own threads; this one waits for the shutdown hook or for the host to stop.
+        host.stopped().exceptionally(failure -> null).join();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            stopped.await();
+            return 0;
+        }
+        // Not a shutdown: the member stopped by itself (a storage failure, say).
+        server.close();
+        throw new CliException("the member stopped unexpectedly; see the log above");
+    }
+
+    private static boolean holdsMember(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    private static String format(java.net.InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+}

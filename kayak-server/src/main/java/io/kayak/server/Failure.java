@@ -1,0 +1,52 @@
+package io.kayak.server;
+
+/**
+ * Why a client request failed, in the terms clients act on. Both protocols map these to their own error forms.
+ */
+public final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Failure kinds, each with its HTTP status. */
+    public enum Kind {
+        /** Malformed request. Nothing was done. */
+        BAD_REQUEST(400),
+        /** Key or value above the limits. Nothing was done. */
+        TOO_LARGE(413),
+        /** No leader, no quorum, or too busy: nothing was appended; retry later. */
+        UNAVAILABLE(503),
+        /** A write that may or may not have been applied (it may still commit). */
+        OUTCOME_UNKNOWN(504);
+
+        private final int httpStatus;
+
+        Kind(int httpStatus) {
+            this.httpStatus = httpStatus;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+    }
+
+    private final Kind kind;
+    private final String leader;
+
+    public Failure(Kind kind, String message, String leader) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.leader = leader;
+    }
+
+    public Failure(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The client address of the leader when known (HTTP address once it registered, else its peer address). */
+    public String leader() {
+        return leader;
+    }
+}

@@ -1,0 +1,103 @@
+package io.kayak.server;
+
+import io.kayak.Host;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The replicated key-value server around one {@link Host}: the state machine, the HTTP API and the optional RESP
+ * listener. The host is the caller's; {@link #close()} stops serving but leaves the host alone.
+ */
+public final class KvServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
+
+    private final StateMachine machine;
+    private final PeerPoller peers;
+    private final HttpServer http;
+    private final RespServer resp;
+    private final ScheduledExecutorService registration;
+
+    private KvServer(Host host, ServerConfig config, PrometheusMeterRegistry metrics) {
+        this.machine = new StateMachine(host);
+        KvService kv = new KvService(host, machine, config.limits(), config.applyTimeout());
+        MemberStatus self = new MemberStatus(host, machine);
+        this.peers = new PeerPoller(host, machine.store(), self);
+        HttpApi api = new HttpApi(host, kv, self, peers, metrics::scrape, statusPage());
+        this.http = new HttpServer(config.http(), api, config.limits().maxValueBytes());
+        this.resp = config.resp() == null ? null : new RespServer(config.resp(), kv);
+        this.registration = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kv-register");
+            t.setDaemon(true);
+            return t;
+        });
+        String httpAddress = hostPort(http.address());
+        String respAddress = resp == null ? "" : hostPort(resp.address());
+        registerUntilDone(kv, httpAddress, respAddress);
+    }
+
+    /**
+     * Starts serving {@code host}. {@code metrics} is the registry the host publishes to (also served at
+     * {@code /metrics}).
+     */
+    public static KvServer start(Host host, ServerConfig config, PrometheusMeterRegistry metrics) {
+        return new KvServer(host, config, metrics);
+    }
+
+    /** Publishes this member's client addresses through the log, retrying while there is no leader. */
+    private void registerUntilDone(KvService kv, String httpAddress, String respAddress) {
+        kv.register(httpAddress, respAddress).whenComplete((ok, error) -> {
+            if (error != null && !registration.isShutdown()) {
+                LOG.debug("registration not done yet: {}", error.getMessage());
+                registration.schedule(() -> registerUntilDone(kv, httpAddress, respAddress), 1, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    private static byte[] statusPage() {
+        try (InputStream in = KvServer.class.getResourceAsStream("status.html")) {
+            if (in == null) {
+                throw new IllegalStateException("status.html is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.address();
+    }
+
+    /** The RESP address, or {@code null} when RESP is off. */
+    public InetSocketAddress respAddress() {
+        return resp == null ? null : resp.address();
+    }
+
+    public StateMachine stateMachine() {
+        return machine;
+    }
+
+    @Override
+    public void close() {
+        registration.shutdownNow();
+        peers.close();
+        if (resp != null) {
+            resp.close();
+        }
+        http.close();
+        machine.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.kayak.server;
+
+import io.kayak.Host;
+import io.kayak.Member;
+import io.kayak.runtime.RaftHost;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** This member's own view, as {@code GET /v1/status?members=false} reports it and the peer poller collects it. */
+final class MemberStatus {
+    private final Host host;
+    private final StateMachine machine;
+
+    MemberStatus(Host host, StateMachine machine) {
+        this.host = host;
+        this.machine = machine;
+    }
+
+    /** {@code leader}, {@code follower}, {@code learner}, or {@code candidate} (a voter that knows no leader). */
+    String role() {
+        if (host instanceof RaftHost raft && raft.isLeader()) {
+            return "leader";
+        }
+        boolean voter = host.roster().stream().filter(m -> m.id().equals(host.id())).map(Member::voter)
+                .findFirst().orElse(false);
+        if (!voter) {
+            return "learner";
+        }
+        return host.leader().isPresent() ? "follower" : "candidate";
+    }
+
+    long term() {
+        return host instanceof RaftHost raft ? raft.term() : -1;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", host.id());
+        m.put("address", host.address());
+        m.put("role", role());
+        m.put("term", term());
+        m.put("leader", host.leader().map(Member::id).orElse(null));
+        m.put("head", host.log().head());
+        m.put("commit", host.log().committed());
+        m.put("applied", machine.applied());
+        m.put("keys", machine.store().size());
+        return m;
+    }
+}
