@@ -49,7 +49,7 @@ class GuideExampleTest {
         Path module = Path.of("").toAbsolutePath();
         Path root = Files.exists(module.resolve("docs")) ? module : module.getParent();
         String guide = Files.readString(root.resolve("docs/guide.md"));
-        String source = Files.readString(root.resolve("kayak/src/test/java/io/kayak/guide/ReplicatedMap.java"));
+        String source = Files.readString(root.resolve("kayak-lib/src/test/java/io/kayak/guide/ReplicatedMap.java"));
         String body = source.substring(source.indexOf("/** A string map"));
         assertThat(guide).contains(body.strip());
     }
