@@ -40,6 +40,14 @@ public interface Host extends AutoCloseable {
      */
     CompletableFuture<Void> remove(String memberId, boolean force);
 
+    /**
+     * Hands leadership to voter {@code memberId} (dissertation §3.10: the leader brings it up to date, then tells it
+     * to campaign at once), from any member. Completes once this host knows {@code memberId} as its leader; fails
+     * with {@link KayakException} when the target cannot lead (not a voter, unknown) and {@link TimeoutException}
+     * when the hand-over did not finish in time (the leader gives up after one election timeout).
+     */
+    CompletableFuture<Void> transferLeadership(String memberId);
+
     /** Stops this member without leaving the cluster (for restarts and upgrades): it stays in the configuration. */
     void stop();
 

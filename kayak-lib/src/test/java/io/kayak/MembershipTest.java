@@ -221,6 +221,19 @@ class MembershipTest {
     }
 
     @Test
+    void leadershipIsHandedToAChosenVoterFromAnyMember() throws Exception {
+        Host a = seed("a");
+        Host b = join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        c.transferLeadership("b").get(10, TimeUnit.SECONDS); // asked on a follower
+        await().until(() -> TcpCluster.leads(b));
+        assertThat(b.log().append(new byte[] {4}).get(10, TimeUnit.SECONDS).index()).isPositive();
+        assertThatThrownBy(() -> a.transferLeadership("nobody").get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(KayakException.class);
+    }
+
+    @Test
     void theLastVoterCannotBeRemoved() {
         Host a = seed("a");
         assertThatThrownBy(() -> a.remove("a").get(10, TimeUnit.SECONDS))

@@ -15,6 +15,9 @@ final class HostState {
     }
 
     private volatile View view;
+    /** Futures waiting for a given member to be the leader this host knows; touched under this object's lock. */
+    private final java.util.List<java.util.Map.Entry<String, CompletableFuture<Void>>> leaderWaiters =
+            new java.util.ArrayList<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     HostState(View initial) {
@@ -32,11 +35,33 @@ final class HostState {
                 || current.config() != config) {
             view = new View(role, term, leaderId, leaderAddress, lastIndex, config);
             if (current.role() != role || !java.util.Objects.equals(current.leaderId(), leaderId)) {
+                java.util.List<CompletableFuture<Void>> reached = new java.util.ArrayList<>();
                 synchronized (this) {
                     notifyAll();
+                    leaderWaiters.removeIf(w -> {
+                        if (w.getKey().equals(leaderId) || w.getValue().isDone()) {
+                            reached.add(w.getValue());
+                            return true;
+                        }
+                        return false;
+                    });
                 }
+                reached.forEach(f -> f.complete(null));
             }
         }
+    }
+
+    /** Completes once this host knows {@code memberId} as its leader. */
+    CompletableFuture<Void> whenLeaderIs(String memberId) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (this) {
+            if (memberId.equals(view.leaderId())) {
+                f.complete(null);
+            } else {
+                leaderWaiters.add(java.util.Map.entry(memberId, f));
+            }
+        }
+        return f;
     }
 
     /** Waits up to {@code nanos} for the role or the known leader to change. */

@@ -426,6 +426,31 @@ public final class RaftHost implements Host, Log, Sync {
     }
 
     @Override
+    public CompletableFuture<Void> transferLeadership(String memberId) {
+        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP, memberId,
+                "", null);
+        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        answer.whenCompleteAsync((r, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (r.error() != Rpc.Error.NONE) {
+                done.completeExceptionally(RaftLoop.toException(r));
+            } else {
+                state.whenLeaderIs(memberId).whenComplete((v, t) -> done.complete(null));
+            }
+        }, dispatch);
+        deadlines.within(done, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
+                () -> new TimeoutException("leadership did not reach " + memberId + " in time"));
+        try {
+            loop.post(() -> loop.requestChange(request, answer));
+        } catch (ClosedException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
     public CompletableFuture<Void> remove(String memberId, boolean force) {
         byte[] flags = force ? new byte[] {1} : null;
         Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);

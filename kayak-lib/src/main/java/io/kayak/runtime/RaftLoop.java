@@ -222,19 +222,39 @@ final class RaftLoop implements Runnable {
             case APPEND:
                 proposals.add(new Proposal(request.payload(), null, request, 0));
                 break;
+            case TRANSFER_LEADERSHIP:
+                network.send(request.replyTo(), transfer(request));
+                break;
             default:
                 membership.submit(new MembershipChanges.Request(request,
                         answer -> network.send(request.replyTo(), answer)));
         }
     }
 
+    /** Starts handing leadership to the requested voter (this member leads); the answer says whether it started. */
+    private Rpc.Response transfer(Rpc.Request request) {
+        try {
+            node.transferLeadership(request.memberId());
+            LOG.info("{}: handing leadership to {} on request", node.id(), request.memberId());
+            return Rpc.Response.ok(request.id(), 0, node.term(), null);
+        } catch (io.kayak.core.NotLeaderException e) {
+            return Rpc.Response.error(request.id(), Rpc.Error.NOT_LEADER, e.getMessage(), leaderAddress());
+        } catch (ProposalRefusedException e) {
+            return Rpc.Response.error(request.id(), Rpc.Error.REFUSED, e.getMessage(), "");
+        }
+    }
+
     /**
-     * A membership request made on this host ({@code kind} JOIN or REMOVE): handled here when this member leads,
+     * A membership request made on this host (REMOVE or TRANSFER_LEADERSHIP): handled here when this member leads,
      * otherwise forwarded to the leader. The answer completes {@code answer} on the raft thread.
      */
     void requestChange(Rpc.Request request, CompletableFuture<Rpc.Response> answer) {
         if (node.role() == Role.LEADER) {
-            membership.submit(new MembershipChanges.Request(request, answer::complete));
+            if (request.kind() == Rpc.Kind.TRANSFER_LEADERSHIP) {
+                answer.complete(transfer(request));
+            } else {
+                membership.submit(new MembershipChanges.Request(request, answer::complete));
+            }
             return;
         }
         String leader = leaderAddress();

@@ -6,7 +6,7 @@ package io.kayak.transport;
  */
 public sealed interface Rpc {
     /** What a request asks for. */
-    enum Kind { APPEND, JOIN, REMOVE }
+    enum Kind { APPEND, JOIN, REMOVE, TRANSFER_LEADERSHIP }
 
     /** Why a request failed. */
     enum Error { NONE, NOT_LEADER, OVERLOADED, REFUSED, OUTCOME_UNKNOWN }
@@ -17,7 +17,7 @@ public sealed interface Rpc {
      * @param id            chosen by the sender, echoed in the response
      * @param replyTo       the sender's peer address
      * @param kind          what is asked
-     * @param memberId      JOIN and REMOVE: the member concerned
+     * @param memberId      JOIN, REMOVE and TRANSFER_LEADERSHIP: the member concerned
      * @param memberAddress JOIN: the newcomer's address
      * @param payload       APPEND: the entry's payload; REMOVE: the single byte 1 to skip the reachable-quorum guard;
      *                      JOIN: empty, or the UTF-8 id of the member the newcomer replaces

@@ -151,6 +151,8 @@ public final class RpcCodec {
                 return Rpc.Kind.JOIN;
             case FORWARD_KIND_REMOVE:
                 return Rpc.Kind.REMOVE;
+            case FORWARD_KIND_TRANSFER_LEADERSHIP:
+                return Rpc.Kind.TRANSFER_LEADERSHIP;
             default:
                 throw new ProtocolException("forwarded request of unspecified kind");
         }
@@ -164,6 +166,8 @@ public final class RpcCodec {
                 return ForwardKind.FORWARD_KIND_JOIN;
             case REMOVE:
                 return ForwardKind.FORWARD_KIND_REMOVE;
+            case TRANSFER_LEADERSHIP:
+                return ForwardKind.FORWARD_KIND_TRANSFER_LEADERSHIP;
             default:
                 throw new IllegalArgumentException("no wire form for request kind " + kind);
         }

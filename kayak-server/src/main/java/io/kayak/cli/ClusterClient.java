@@ -68,6 +68,11 @@ public final class ClusterClient {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    public Reply transferLeadership(String memberId) {
+        return send(HttpRequest.newBuilder(URI.create(base + "/v1/members/" + encode(memberId)
+                + "/transfer-leadership")).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** {@code GET /v1/status}, parsed. */
     public Map<String, Object> status() {
         Reply r = send(HttpRequest.newBuilder(URI.create(base + "/v1/status")).GET());

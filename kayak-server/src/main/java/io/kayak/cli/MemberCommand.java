@@ -10,15 +10,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code kayak member add|remove}: administration of one cluster. Adding is done by the newcomer (it is the new
+ * {@code kayak member add|remove|transfer-leader}: administration of one cluster. Adding is done by the newcomer (it is the new
  * process that joins), so {@code member add} runs a new member that joins the cluster of {@code --server}.
  */
 @Command(name = "member", mixinStandardHelpOptions = true, description = "Adds or removes members.",
-        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class})
+        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class, MemberCommand.TransferLeader.class})
 public final class MemberCommand implements Runnable {
     @Override
     public void run() {
-        throw new CliException("choose add or remove (kayak member --help)");
+        throw new CliException("choose add, remove or transfer-leader (kayak member --help)");
     }
 
     /** {@code kayak member remove --server HOST:PORT --id ID}. */
@@ -35,6 +35,23 @@ public final class MemberCommand implements Runnable {
         @Override
         public Integer call() {
             return KvCommand.report(new ClusterClient(server).remove(id), false);
+        }
+    }
+
+    /** {@code kayak member transfer-leader --server HOST:PORT --id ID}. */
+    @Command(name = "transfer-leader", mixinStandardHelpOptions = true,
+            description = "Hands leadership to voter ID; returns once ID leads.")
+    static final class TransferLeader implements Callable<Integer> {
+        @Option(names = "--server", required = true, paramLabel = "HOST:PORT",
+                converter = HostPort.Converter.class, description = "HTTP address of any member")
+        HostPort server;
+
+        @Option(names = "--id", required = true, description = "the voter that should lead")
+        String id;
+
+        @Override
+        public Integer call() {
+            return KvCommand.report(new ClusterClient(server).transferLeadership(id), false);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API (see {@code docs/server.md}): {@code /v1/kv/{key}}, {@code /v1/status},
- * {@code /v1/members/{id}/remove}, {@code /metrics} and the status page at {@code /}. Never blocks the event loop:
+ * {@code /v1/members/{id}/remove}, {@code /v1/members/{id}/transfer-leadership}, {@code /metrics} and the status page at {@code /}. Never blocks the event loop:
  * every Kayak call is a future whose completion writes the response. Errors are JSON
  * {@code {"error": "...", "leader": "host:port"}}.
  */
@@ -104,6 +104,30 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (rawPath.equals("/v1/status")) {
             requireGet(method);
             Responses.send(ctx, Responses.json(HttpResponseStatus.OK, status(uri.parameters())), keepAlive);
+        } else if (rawPath.startsWith(MEMBERS) && rawPath.endsWith("/transfer-leadership")) {
+            if (!method.equals(HttpMethod.POST)) {
+                Responses.send(ctx, methodNotAllowed(), keepAlive);
+                return;
+            }
+            String id = QueryStringDecoder.decodeComponent(rawPath.substring(MEMBERS.length(),
+                    rawPath.length() - "/transfer-leadership".length()));
+            if (id.isEmpty()) {
+                throw new IllegalArgumentException("missing member id");
+            }
+            reply(ctx, keepAlive, host.transferLeadership(id).handle((ok, error) -> {
+                if (error == null) {
+                    return Responses.json(HttpResponseStatus.OK, Map.of("leader", id));
+                }
+                Throwable cause = KvService.unwrap(error);
+                if (cause instanceof io.kayak.NotLeaderException e) {
+                    throw new Failure(Failure.Kind.UNAVAILABLE, "no leader: " + e.getMessage(),
+                            kv.leaderAddress(e));
+                }
+                if (cause instanceof io.kayak.TimeoutException) {
+                    throw new Failure(Failure.Kind.UNAVAILABLE, String.valueOf(cause.getMessage()), null);
+                }
+                return Responses.error(HttpResponseStatus.CONFLICT, String.valueOf(cause.getMessage()), null);
+            }));
         } else if (rawPath.startsWith(MEMBERS) && rawPath.endsWith("/remove")) {
             if (!method.equals(HttpMethod.POST)) {
                 Responses.send(ctx, methodNotAllowed(), keepAlive);

@@ -102,6 +102,21 @@ class ClusterIT {
         assertThat(voters(b)).isEqualTo(2);
     }
 
+    @Test
+    void leadershipIsHandedOverAndAMemberRemovedThroughTheAdminEndpoints() throws Exception {
+        ServerProcess a = cluster.start("a", List.of());
+        ServerProcess b = cluster.start("b", List.of(a.peer()));
+        ServerProcess c = cluster.start("c", List.of(a.peer()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> voters(a) == 3);
+        ClusterClient viaC = new ClusterClient(c.http());
+        assertThat(viaC.transferLeadership("b").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(new ClusterClient(a.http()).status()
+                .get("leader")));
+        assertThat(viaC.transferLeadership("nobody").status()).isEqualTo(409);
+        assertThat(new ClusterClient(a.http()).remove("c").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> voters(b) == 2);
+    }
+
     @SuppressWarnings("unchecked")
     private static long voters(ServerProcess p) {
         return ((List<Object>) new ClusterClient(p.http()).status().get("members")).stream()
