@@ -7,6 +7,7 @@ import io.kayak.transport.proto.RaftProto.HelloReply;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -135,6 +136,16 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             // As for messages: the handler's bug, not the peer's; the requester times out and may retry.
             LOG.error("Message handler failed on forwarded {} from member {}", rpc, peerId, e);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            closing = true;
+            ConnectionErrors.tlsFailed(ctx, stats, LOG, peerName(), done.cause());
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,12 +67,36 @@ public final class NettyTransport implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel serverChannel;
+    /** Null for plaintext. */
+    private final TlsContexts tls;
+    /** Inbound connections open now, bounded by {@link TransportOptions#maxConnections()}. */
+    private final AtomicInteger inbound = new AtomicInteger();
 
     /** Creates the event loops; nothing is bound or connected until {@link #start} or {@link #send}. */
     public NettyTransport(TransportOptions options, MessageHandler handler) {
         this.options = Objects.requireNonNull(options, "options");
         this.handler = Objects.requireNonNull(handler, "handler");
+        // Load the certificates before any thread starts, so a bad file fails the constructor, not a connection.
+        this.tls = options.tls() == null ? null : TlsContexts.forMembers(options.tls());
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+        if (tls != null) {
+            long every = options.tlsReloadInterval().toMillis();
+            group.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Re-reads the TLS files now; connections opened from now on use them, open ones keep theirs. The files are
+     * also checked every {@link TransportOptions#tlsReloadInterval()}.
+     *
+     * @throws IllegalStateException    if this transport runs without TLS
+     * @throws IllegalArgumentException if the files cannot be loaded; the previous certificates stay in use
+     */
+    public void reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("this transport runs without TLS");
+        }
+        tls.reload();
     }
 
     /**
@@ -99,9 +124,18 @@ public final class NettyTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (inbound.incrementAndGet() > options.maxConnections()) {
+                            inbound.decrementAndGet();
+                            stats.connectionRefused();
+                            LOG.warn("Refusing connection from {}: {} connections already open",
+                                    ch.remoteAddress(), options.maxConnections());
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> inbound.decrementAndGet());
                         channels.add(ch);
-                        Pipelines.install(ch.pipeline(), options.maxFrameBytes(), stats,
-                                new InboundConnection(options, stats, handler));
+                        Pipelines.install(ch.pipeline(), tls == null ? null : tls.serverHandler(ch.alloc()),
+                                options.maxFrameBytes(), stats, new InboundConnection(options, stats, handler));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(listenAddress).awaitUninterruptibly();
@@ -116,7 +150,8 @@ public final class NettyTransport implements AutoCloseable {
         serverChannel = bound.channel();
         channels.add(serverChannel);
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("Member {} of cluster {} listening on {}", options.memberId(), options.clusterId(), local);
+        LOG.info("Member {} of cluster {} listening on {}{}", options.memberId(), options.clusterId(), local,
+                tls == null ? " (plaintext)" : " (mutual TLS 1.3)");
         return local;
     }
 
@@ -232,7 +267,7 @@ public final class NettyTransport implements AutoCloseable {
         }
         PeerConnection[] created = new PeerConnection[1];
         PeerConnection chosen = addressPeers.computeIfAbsent(address, a -> {
-            created[0] = new PeerConnection("", a, group.next(), options, stats, channels);
+            created[0] = new PeerConnection("", a, group.next(), options, stats, channels, tls);
             return created[0];
         });
         if (created[0] != null) {
@@ -259,7 +294,7 @@ public final class NettyTransport implements AutoCloseable {
                 LOG.info("Member {} moved from {} to {}", id, existing.address(), address);
                 existing.close();
             }
-            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels);
+            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels, tls);
             return created[0];
         });
         if (created[0] != null) {

@@ -4,6 +4,7 @@ import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.HelloReply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -79,6 +80,16 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
             peer.drainSoon();
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            closing = true;
+            ConnectionErrors.tlsFailed(ctx, stats, LOG, peer.describe(), done.cause());
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

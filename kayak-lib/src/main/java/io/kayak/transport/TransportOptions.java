@@ -23,6 +23,9 @@ public final class TransportOptions {
     private final Duration handshakeTimeout;
     private final Duration shutdownTimeout;
     private final int ioThreads;
+    private final TlsFiles tls;
+    private final Duration tlsReloadInterval;
+    private final int maxConnections;
 
     private TransportOptions(Builder b) {
         this.clusterId = requireId("clusterId", b.clusterId);
@@ -38,6 +41,9 @@ public final class TransportOptions {
         this.handshakeTimeout = requirePositive("handshakeTimeout", b.handshakeTimeout);
         this.shutdownTimeout = requirePositive("shutdownTimeout", b.shutdownTimeout);
         this.ioThreads = requirePositive("ioThreads", b.ioThreads);
+        this.tls = b.tls;
+        this.tlsReloadInterval = requirePositive("tlsReloadInterval", b.tlsReloadInterval);
+        this.maxConnections = requirePositive("maxConnections", b.maxConnections);
     }
 
     public static Builder builder(String clusterId, String memberId) {
@@ -94,6 +100,27 @@ public final class TransportOptions {
         return ioThreads;
     }
 
+    /**
+     * This member's TLS material, or {@code null} for plaintext. With TLS every connection, both ways, is TLS 1.3
+     * with mutual authentication: a peer without a certificate of the trusted CA never reaches the handshake.
+     */
+    public TlsFiles tls() {
+        return tls;
+    }
+
+    /** How often the TLS files are checked for changes; rewritten files apply to new connections (default 10 s). */
+    public Duration tlsReloadInterval() {
+        return tlsReloadInterval;
+    }
+
+    /**
+     * Most inbound connections open at once (default 1024); beyond it new ones are closed at once. A cluster
+     * needs two per peer; the bound keeps a connection flood from exhausting descriptors and memory.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     private static String requireId(String name, String value) {
         Objects.requireNonNull(value, name);
         if (value.isEmpty()) {
@@ -129,6 +156,9 @@ public final class TransportOptions {
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private int ioThreads = 2;
+        private TlsFiles tls;
+        private Duration tlsReloadInterval = Duration.ofSeconds(10);
+        private int maxConnections = 1024;
 
         private Builder(String clusterId, String memberId) {
             this.clusterId = clusterId;
@@ -168,6 +198,22 @@ public final class TransportOptions {
 
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
+            return this;
+        }
+
+        /** Turns on mutual TLS 1.3 with these files; {@code null} for plaintext (the default). */
+        public Builder tls(TlsFiles files) {
+            this.tls = files;
+            return this;
+        }
+
+        public Builder tlsReloadInterval(Duration interval) {
+            this.tlsReloadInterval = interval;
+            return this;
+        }
+
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
             return this;
         }
 
