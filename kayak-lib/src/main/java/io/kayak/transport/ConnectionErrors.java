@@ -38,9 +38,15 @@ final class ConnectionErrors {
             ctx.channel().attr(TLS_FAILED).set(Boolean.TRUE);
             stats.tlsFailure();
             log.warn("Closing connection {} ({}): TLS failed: {}", ctx.channel().remoteAddress(), peer,
-                    cause == null ? "unknown" : cause.getMessage());
+                    brief(cause));
         }
         ctx.close();
+    }
+
+    /** The failure's message, cut short: Netty's "not an SSL/TLS record" quotes the peer's bytes in full. */
+    private static String brief(Throwable cause) {
+        String message = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+        return message.length() <= 120 ? message : message.substring(0, 120) + "...";
     }
 
     /** Closes the connection after {@code cause} surfaced in its pipeline. */

@@ -2,6 +2,7 @@ package io.kayak.server;
 
 import io.kayak.Host;
 import io.kayak.Member;
+import io.kayak.transport.TlsContexts;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,13 +31,15 @@ final class PeerPoller implements AutoCloseable {
     private final KvStore store;
     private final MemberStatus self;
     private final HttpClient client;
+    private final String scheme;
     private final ScheduledExecutorService timer;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
     private record Seen(Map<String, Object> status, long atNanos) {
     }
 
-    PeerPoller(Host host, KvStore store, MemberStatus self) {
+    /** Polls over HTTPS, presenting this member's certificate, when {@code tls} is not {@code null}. */
+    PeerPoller(Host host, KvStore store, MemberStatus self, TlsContexts tls) {
         this.host = host;
         this.store = store;
         this.self = self;
@@ -45,7 +48,12 @@ final class PeerPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer);
+        if (tls != null) {
+            builder.sslContext(tls.jdkClientContext());
+        }
+        this.scheme = tls == null ? "http://" : "https://";
+        this.client = builder.build();
         timer.scheduleWithFixedDelay(this::pollAll, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -60,7 +68,7 @@ final class PeerPoller implements AutoCloseable {
     }
 
     private void poll(String id, String http) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + http + "/v1/status?members=false"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + http + "/v1/status?members=false"))
                 .timeout(PERIOD).GET().build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
             if (response.statusCode() == 200) {
