@@ -135,6 +135,13 @@ public final class RaftHost implements Host, Log, Sync {
     public static RaftHost open(HostOptions options, StoredMember member, PeerNetwork network, boolean seed) {
         String id = member.id();
         LogStore store = member.store();
+        try {
+            member.checkCluster(options.cluster(), seed && store.lastIndex() == 0);
+        } catch (RuntimeException e) {
+            network.close();
+            member.close();
+            throw e;
+        }
         if (seed && store.lastIndex() == 0) {
             Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
             store.append(List.of(RaftNode.bootstrapEntry(config)));
@@ -155,7 +162,9 @@ public final class RaftHost implements Host, Log, Sync {
 
     private void start() {
         // The network first: if its port is taken, nothing else has started yet.
-        network.start(options.cluster(), id, new PeerNetwork.Inbound() {
+        // A member that is joining knows no cluster id yet: it learns it from its JOIN answer (joinThrough).
+        String cluster = member.clusterId() == null ? "" : member.clusterId();
+        network.start(cluster, id, new PeerNetwork.Inbound() {
             @Override
             public void onMessage(io.kayak.core.Message message) {
                 postQuietly(() -> loop.deliver(message));
@@ -195,6 +204,7 @@ public final class RaftHost implements Host, Log, Sync {
             try {
                 Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
                 if (r.error() == Rpc.Error.NONE) {
+                    adoptCluster(r);
                     Configuration config = ConfigurationCodec.decode(r.configuration());
                     loop.post(() -> loop.learnAddresses(config));
                     awaitMembership();
@@ -209,6 +219,21 @@ public final class RaftHost implements Host, Log, Sync {
             }
         }
         throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
+    }
+
+    /**
+     * Fixes the cluster id the JOIN answer names, durably, before any of the cluster's Raft traffic can reach this
+     * member (its handshakes are refused until then). Networks that carry no id (in-process ones) leave the answer
+     * without one; the configured name then stands in, as it did before cluster ids existed.
+     */
+    private void adoptCluster(Rpc.Response answer) {
+        String cluster = answer.clusterId().isEmpty() ? options.cluster() : answer.clusterId();
+        if (!cluster.equals(options.cluster()) && !cluster.startsWith(options.cluster() + "-")) {
+            throw new KayakException("member " + id + " was configured for a cluster named " + options.cluster()
+                    + " but was admitted by cluster " + cluster);
+        }
+        member.adoptCluster(cluster);
+        network.adoptClusterId(cluster);
     }
 
     private Rpc.Response call(String target, Rpc.Kind kind, java.time.Duration timeout) {

@@ -27,12 +27,18 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
     private final TransportOptions options;
     private final TransportStats stats;
     private final MessageHandler handler;
+    private final ClusterIdentity cluster;
+    private Handshake.Scope scope;
+    /** The cluster id the connector presented. */
+    private String peerCluster;
     /** Null until the handshake is accepted. */
     private String peerId;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
-    InboundConnection(TransportOptions options, TransportStats stats, MessageHandler handler) {
+    InboundConnection(TransportOptions options, ClusterIdentity cluster, TransportStats stats,
+                      MessageHandler handler) {
+        this.cluster = cluster;
         this.options = options;
         this.stats = stats;
         this.handler = handler;
@@ -75,10 +81,13 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         Hello hello = frame.getHello();
-        HelloReply reply = Handshake.judge(hello, options.clusterId(), options.memberId());
+        String ownCluster = cluster.get();
+        HelloReply reply = Handshake.judge(hello, ownCluster, options.memberId());
         cancelTimer();
         if (reply.getAccepted()) {
             peerId = hello.getMemberId();
+            scope = Handshake.scope(hello, ownCluster);
+            peerCluster = hello.getClusterId();
             LOG.debug("Accepted connection {} from member {}", ctx.channel().remoteAddress(), peerId);
             ctx.writeAndFlush(Handshake.reply(reply));
         } else {
@@ -92,8 +101,18 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRaftFrame(ChannelHandlerContext ctx, Frame frame) {
+        if (scope == Handshake.Scope.ANSWERS_ONLY && !peerCluster.isEmpty() && peerCluster.equals(cluster.get())) {
+            // Accepted while this member was joining; it has since adopted the connector's cluster id, so the
+            // connection is now between two members of one cluster.
+            scope = Handshake.Scope.MEMBER;
+        }
         if (RpcCodec.carriesRpc(frame)) {
             onRpcFrame(ctx, frame);
+            return;
+        }
+        if (scope != Handshake.Scope.MEMBER) {
+            fail(ctx, "a " + frame.getBodyCase() + " frame on a connection without a common cluster id ("
+                    + scope + ")");
             return;
         }
         Message message;
@@ -127,6 +146,15 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             rpc = RpcCodec.decode(frame);
         } catch (ProtocolException e) {
             fail(ctx, e.getMessage());
+            return;
+        }
+        if (scope == Handshake.Scope.JOIN_ONLY
+                && !(rpc instanceof Rpc.Request r && r.kind() == Rpc.Kind.JOIN)) {
+            fail(ctx, "a connector without a cluster id may only ask to join, not send " + rpc);
+            return;
+        }
+        if (scope == Handshake.Scope.ANSWERS_ONLY && !(rpc instanceof Rpc.Response)) {
+            fail(ctx, "this member is still joining and takes answers only, not " + rpc);
             return;
         }
         stats.rpcDelivered();

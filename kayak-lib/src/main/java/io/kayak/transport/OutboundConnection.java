@@ -21,11 +21,14 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     private final PeerConnection peer;
     private final TransportOptions options;
     private final TransportStats stats;
+    private final ClusterIdentity cluster;
     private boolean accepted;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
-    OutboundConnection(PeerConnection peer, TransportOptions options, TransportStats stats) {
+    OutboundConnection(PeerConnection peer, TransportOptions options, ClusterIdentity cluster,
+                       TransportStats stats) {
+        this.cluster = cluster;
         this.peer = peer;
         this.options = options;
         this.stats = stats;
@@ -33,7 +36,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.writeAndFlush(Handshake.hello(options.clusterId(), options.memberId(), peer.memberId()));
+        ctx.writeAndFlush(Handshake.hello(cluster.get(), options.memberId(), peer.memberId()));
         // A peer that accepts TCP but never answers (hung process, wrong service on the port) must not pin
         // this peer's queue forever: give up and let the backoff retry.
         handshakeTimer = ctx.executor().schedule(() -> {

@@ -65,7 +65,8 @@ final class PeerConnection {
     private ScheduledFuture<?> reconnect;
 
     PeerConnection(String memberId, InetSocketAddress address, EventLoop loop, TransportOptions options,
-                   TransportStats stats, ChannelGroup channels, TlsContexts tls) {
+                   TransportStats stats, ChannelGroup channels, TlsContexts tls,
+                   ClusterIdentity cluster) {
         this.memberId = memberId;
         this.address = address;
         this.onDemand = memberId.isEmpty();
@@ -88,7 +89,7 @@ final class PeerConnection {
                         channels.add(ch);
                         Pipelines.install(ch.pipeline(), tls == null ? null : tls.clientHandler(ch.alloc()),
                                 options.maxFrameBytes(), stats,
-                                new OutboundConnection(PeerConnection.this, options, stats));
+                                new OutboundConnection(PeerConnection.this, options, cluster, stats));
                     }
                 });
     }

@@ -28,7 +28,8 @@ public final class TransportOptions {
     private final int maxConnections;
 
     private TransportOptions(Builder b) {
-        this.clusterId = requireId("clusterId", b.clusterId);
+        // Empty while joining: the id is learnt from the JOIN answer (NettyTransport.adoptClusterId).
+        this.clusterId = Objects.requireNonNull(b.clusterId, "clusterId");
         this.memberId = requireId("memberId", b.memberId);
         this.maxFrameBytes = requirePositive("maxFrameBytes", b.maxFrameBytes);
         this.maxQueuedMessages = requirePositive("maxQueuedMessages", b.maxQueuedMessages);
@@ -50,7 +51,10 @@ public final class TransportOptions {
         return new Builder(clusterId, memberId);
     }
 
-    /** Connections are accepted only from members presenting this cluster id. */
+    /**
+     * Connections are accepted only from members presenting this cluster id. Empty for a member that is joining
+     * and has not learnt it yet: it may then only ask to join and take answers.
+     */
     public String clusterId() {
         return clusterId;
     }

@@ -21,6 +21,7 @@ final class HttpServer implements AutoCloseable {
         int maxBody = config.limits().maxValueBytes();
         this.port = new ClientPort("http", config.http(), config, tls, p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
+                .addLast(new HttpInFlightLimit())
                 .addLast(new JsonAggregator(maxBody))
                 .addLast(api));
     }
