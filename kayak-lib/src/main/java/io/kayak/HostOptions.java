@@ -124,7 +124,11 @@ public final class HostOptions {
         return meterRegistry;
     }
 
-    /** The cluster's name: members only talk to members of the same cluster (checked at every connection). */
+    /**
+     * The cluster's name. Seeding fixes a cluster id of this name plus a random suffix, stored in the data
+     * directory; members only talk to members presenting that id (checked at every connection), and a data
+     * directory of another cluster refuses to start.
+     */
     public String cluster() {
         return cluster;
     }

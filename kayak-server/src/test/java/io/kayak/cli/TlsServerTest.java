@@ -98,6 +98,13 @@ class TlsServerTest {
         HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(base)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.body()).isEqualTo("v");
+
+        // The command line, with the client certificate of `kayak certs`; without it the server is unreachable.
+        String address = "127.0.0.1:" + server.httpAddress().getPort();
+        assertThat(Main.run("kv", "put", "--server", address, "--tls-cert", certs.resolve("client.pem").toString(),
+                "--tls-key", certs.resolve("client-key.pem").toString(), "--tls-ca", ca.toString(), "k2", "w"))
+                .isZero();
+        assertThat(Main.run("kv", "get", "--server", address, "k2")).isNotZero();
     }
 
     @Test
