@@ -46,7 +46,7 @@ final class Handshake {
         String theirs = hello.getClusterId();
         boolean anyMember = hello.getTargetMemberId().isEmpty();
         if (clusterId.isEmpty() && !anyMember) {
-            return refusal(RefusalReason.CLUSTER_MISMATCH, "member " + ownId
+            return refusal(RefusalReason.NOT_JOINED_YET, "member " + ownId
                     + " has not joined a cluster yet, got cluster " + theirs);
         }
         // A joiner knows no cluster id until its JOIN answer: it may connect without one, to "any member", and

@@ -4,6 +4,7 @@ import io.kayak.core.Message;
 import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.Hello;
 import io.kayak.transport.proto.RaftProto.HelloReply;
+import io.kayak.transport.proto.RaftProto.RefusalReason;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -92,8 +93,14 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Handshake.reply(reply));
         } else {
             stats.handshakeRejected();
-            LOG.warn("Refused connection {} from member '{}': {}: {}", ctx.channel().remoteAddress(),
-                    hello.getMemberId(), reply.getReason(), reply.getMessage());
+            if (reply.getReason() == RefusalReason.NOT_JOINED_YET) {
+                // Routine while joining: the leader reaches out before the JOIN answer has arrived here.
+                LOG.debug("Refused connection {} from member '{}': {}", ctx.channel().remoteAddress(),
+                        hello.getMemberId(), reply.getMessage());
+            } else {
+                LOG.warn("Refused connection {} from member '{}': {}: {}", ctx.channel().remoteAddress(),
+                        hello.getMemberId(), reply.getReason(), reply.getMessage());
+            }
             closing = true;
             // Close only once the reply is out, so the connector learns why instead of seeing a bare reset.
             ctx.writeAndFlush(Handshake.reply(reply)).addListener(ChannelFutureListener.CLOSE);

@@ -137,7 +137,8 @@ public final class NettyTransport implements AutoCloseable {
                         ch.closeFuture().addListener(f -> inbound.decrementAndGet());
                         channels.add(ch);
                         Pipelines.install(ch.pipeline(), tls == null ? null : tls.serverHandler(ch.alloc()),
-                                options.maxFrameBytes(), stats, new InboundConnection(options, cluster, stats, handler));
+                                options.maxFrameBytes(), stats,
+                                new InboundConnection(options, cluster, stats, handler));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(listenAddress).awaitUninterruptibly();

@@ -2,6 +2,7 @@ package io.kayak.transport;
 
 import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.HelloReply;
+import io.kayak.transport.proto.RaftProto.RefusalReason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -72,7 +73,12 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
         } else {
             closing = true;
             stats.handshakeRefused();
-            LOG.warn("Handshake refused by {}: {}: {}", peer.describe(), reply.getReason(), reply.getMessage());
+            if (reply.getReason() == RefusalReason.NOT_JOINED_YET) {
+                // A newcomer that has not got its JOIN answer yet: the backoff retries in a moment.
+                LOG.debug("Handshake refused by {}: {}", peer.describe(), reply.getMessage());
+            } else {
+                LOG.warn("Handshake refused by {}: {}: {}", peer.describe(), reply.getReason(), reply.getMessage());
+            }
             ctx.close();
         }
     }

@@ -88,11 +88,12 @@ class FramePipelineFuzzTest {
     }
 
     @Property(tries = 5000)
-    void mutatedValidStreamsNeverCrashTheMember(@ForAll("validStreams") byte[] stream,
-                                                @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 100_000) Integer> flips,
-                                                @ForAll byte xor,
-                                                @ForAll @IntRange(min = 0, max = 100) int keepPercent,
-                                                @ForAll @Size(max = 8) List<@IntRange(min = 1, max = 64) Integer> chunks) {
+    void mutatedValidStreamsNeverCrashTheMember(
+            @ForAll("validStreams") byte[] stream,
+            @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 100_000) Integer> flips,
+            @ForAll byte xor,
+            @ForAll @IntRange(min = 0, max = 100) int keepPercent,
+            @ForAll @Size(max = 8) List<@IntRange(min = 1, max = 64) Integer> chunks) {
         byte[] mutated = stream.clone();
         for (int position : flips) {
             if (mutated.length > 0) {

@@ -76,7 +76,7 @@ class HandshakeTest {
         assertThat(Handshake.judge(answerer, "", "b").getAccepted()).isTrue();
         assertThat(Handshake.scope(answerer, "")).isEqualTo(Handshake.Scope.ANSWERS_ONLY);
         HelloReply member = Handshake.judge(hello().setClusterId("c9").build(), "", "b");
-        assertThat(member.getReason()).isEqualTo(RefusalReason.CLUSTER_MISMATCH);
+        assertThat(member.getReason()).isEqualTo(RefusalReason.NOT_JOINED_YET);
         assertThat(member.getMessage()).isEqualTo("member b has not joined a cluster yet, got cluster c9");
     }
 }

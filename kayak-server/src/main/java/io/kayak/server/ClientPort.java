@@ -3,8 +3,8 @@ package io.kayak.server;
 import io.kayak.transport.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -113,7 +113,7 @@ final class ClientPort implements AutoCloseable {
     }
 
     /** Closes idle connections and logs failed TLS handshakes once each. */
-    private final class Guard extends ChannelDuplexHandler {
+    private final class Guard extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof IdleStateEvent) {

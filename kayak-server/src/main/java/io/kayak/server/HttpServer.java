@@ -9,7 +9,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
 
-/** The HTTP client port ({@link ClientPort}): HTTP/1.1 codec, bodies aggregated up to the value limit, then {@link HttpApi}. */
+/**
+ * The HTTP client port ({@link ClientPort}): HTTP/1.1 codec, an in-flight bound, bodies aggregated up to the value
+ * limit, then {@link HttpApi}.
+ */
 final class HttpServer implements AutoCloseable {
     /** Long enough for a 1 KiB key percent-encoded three times over, plus the query. */
     private static final int MAX_INITIAL_LINE = 8 * 1024;
