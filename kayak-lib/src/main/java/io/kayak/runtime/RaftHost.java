@@ -8,6 +8,7 @@ import io.kayak.KayakException;
 import io.kayak.Listener;
 import io.kayak.Log;
 import io.kayak.Member;
+import io.kayak.Snapshot;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
 import io.kayak.Sync;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,8 @@ public final class RaftHost implements Host, Log, Sync {
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Null for an in-memory member, which has no snapshot store. */
+    private final Compactor compactor;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -76,6 +80,7 @@ public final class RaftHost implements Host, Log, Sync {
                 .electionTicks(electionTicks).heartbeatTicks(1).build();
         RaftNode node = new RaftNode(raftOptions, store, store.hardState());
         this.applied = new AppliedWatch(node.appliedIndex());
+        this.compactor = member.snapshots().map(s -> new Compactor(store, s, applied::get, acks::get)).orElse(null);
         this.state = new HostState(new HostState.View(node.role(), node.term(), node.leader(), null,
                 node.lastIndex(), node.configuration().configuration()));
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
@@ -526,6 +531,19 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public long compacted() {
         return store.firstIndex() - 1;
+    }
+
+    @Override
+    public void compact(long until, Iterator<byte[]> events, long count) {
+        if (compactor == null) {
+            throw new UnsupportedOperationException("an in-memory member keeps no snapshots; give it a dataDir");
+        }
+        compactor.compact(until, events, count);
+    }
+
+    @Override
+    public Optional<Snapshot> snapshot() {
+        return member.snapshots().flatMap(s -> s.openLatest()).map(Snapshot::new);
     }
 
     // ---------------------------------------------------------------- Sync
