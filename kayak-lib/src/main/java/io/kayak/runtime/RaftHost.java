@@ -434,6 +434,25 @@ public final class RaftHost implements Host, Log, Sync {
     public CompletableFuture<Void> transferLeadership(String memberId) {
         Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP, memberId,
                 "", null);
+        return administer(request, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
+                "leadership did not reach " + memberId + " in time", answer -> state.whenLeaderIs(memberId));
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String memberId, boolean force) {
+        byte[] flags = force ? new byte[] {1} : null;
+        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
+        return administer(request, options.requestTimeout().multipliedBy(2), "the removal of " + memberId
+                + " did not complete in time; it may still complete", answer -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Sends an administrative request to the leader (or handles it here when this member leads); once accepted,
+     * {@code then} says what to wait for. Fails with the request's typed error, or {@link TimeoutException} after
+     * {@code timeout}.
+     */
+    private CompletableFuture<Void> administer(Rpc.Request request, Duration timeout, String timeoutMessage,
+                                               java.util.function.Function<Rpc.Response, CompletableFuture<Void>> then) {
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         answer.whenCompleteAsync((r, error) -> {
@@ -442,36 +461,10 @@ public final class RaftHost implements Host, Log, Sync {
             } else if (r.error() != Rpc.Error.NONE) {
                 done.completeExceptionally(RaftLoop.toException(r));
             } else {
-                state.whenLeaderIs(memberId).whenComplete((v, t) -> done.complete(null));
+                then.apply(r).whenComplete((v, t) -> done.complete(null));
             }
         }, dispatch);
-        deadlines.within(done, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
-                () -> new TimeoutException("leadership did not reach " + memberId + " in time"));
-        try {
-            loop.post(() -> loop.requestChange(request, answer));
-        } catch (ClosedException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String memberId, boolean force) {
-        byte[] flags = force ? new byte[] {1} : null;
-        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
-        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        answer.whenCompleteAsync((r, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else if (r.error() == Rpc.Error.NONE) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(RaftLoop.toException(r));
-            }
-        }, dispatch);
-        deadlines.within(done, options.requestTimeout().multipliedBy(2), () -> new TimeoutException(
-                "the removal of " + memberId + " did not complete in time; it may still complete"));
+        deadlines.within(done, timeout, () -> new TimeoutException(timeoutMessage));
         try {
             loop.post(() -> loop.requestChange(request, answer));
         } catch (ClosedException e) {
