@@ -59,7 +59,7 @@ public interface Log {
      * @throws IllegalArgumentException when {@code until} is not yet committed and acknowledged as applied on this
      *                                  member ({@link Sync#ack}), is below an existing snapshot, or the events do not
      *                                  number {@code count}
-     * @throws UnsupportedOperationException on an in-memory member (it has no snapshot store)
+     * @throws KayakException on an in-memory member (it has no snapshot store)
      */
     void compact(long until, Iterator<byte[]> events, long count);
 

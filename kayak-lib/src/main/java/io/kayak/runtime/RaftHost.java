@@ -529,7 +529,7 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public void compact(long until, Iterator<byte[]> events, long count) {
         if (compactor == null) {
-            throw new UnsupportedOperationException("an in-memory member keeps no snapshots; give it a dataDir");
+            throw new KayakException("an in-memory member keeps no snapshots; give it a dataDir");
         }
         compactor.compact(until, events, count);
     }
