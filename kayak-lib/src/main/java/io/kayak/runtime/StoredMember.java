@@ -3,6 +3,8 @@ package io.kayak.runtime;
 import io.kayak.KayakException;
 import io.kayak.core.LogStore;
 import io.kayak.storage.DataDirectory;
+import io.kayak.storage.SnapshotStore;
+import io.kayak.storage.StorageOptions;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,21 +23,24 @@ public final class StoredMember {
     private final String id;
     private final LogStore store;
     private final AutoCloseable resources;
+    private final SnapshotStore snapshots;
     /** The data directory, or {@code null} for a member kept in memory. */
     private final Path dataDir;
     private volatile String clusterId;
 
-    private StoredMember(String id, String clusterId, LogStore store, Path dataDir, AutoCloseable resources) {
+    private StoredMember(String id, String clusterId, LogStore store, SnapshotStore snapshots, Path dataDir,
+                         AutoCloseable resources) {
         this.id = id;
         this.clusterId = clusterId;
         this.store = store;
+        this.snapshots = snapshots;
         this.dataDir = dataDir;
         this.resources = resources;
     }
 
     /** A member kept in memory only, with {@code id} (or a fresh one), in no cluster yet. */
     public static StoredMember inMemory(String id, LogStore store) {
-        return new StoredMember(id != null ? id : freshId(), null, store, null, () -> { });
+        return new StoredMember(id != null ? id : freshId(), null, store, null, null, () -> { });
     }
 
     /**
@@ -43,7 +48,12 @@ public final class StoredMember {
      * member Y; an empty directory is claimed for {@code requestedId} (or a fresh id).
      */
     public static StoredMember open(Path dataDir, String requestedId) {
-        DataDirectory dir = DataDirectory.open(dataDir);
+        return open(dataDir, requestedId, StorageOptions.defaults());
+    }
+
+    /** {@link #open(Path, String)} with explicit storage options. */
+    public static StoredMember open(Path dataDir, String requestedId, StorageOptions options) {
+        DataDirectory dir = DataDirectory.open(dataDir, options);
         try {
             Optional<MemberIdentity.Stored> stored = MemberIdentity.read(dataDir);
             String id;
@@ -63,7 +73,7 @@ public final class StoredMember {
                 id = requestedId != null ? requestedId : freshId();
                 MemberIdentity.write(dataDir, id, null);
             }
-            return new StoredMember(id, cluster, dir.log(), dataDir, dir);
+            return new StoredMember(id, cluster, dir.log(), dir.snapshots(), dataDir, dir);
         } catch (RuntimeException e) {
             dir.close();
             throw e;
@@ -135,6 +145,11 @@ public final class StoredMember {
 
     public LogStore store() {
         return store;
+    }
+
+    /** The snapshot files, or empty for an in-memory member (which cannot compact its log). */
+    public Optional<SnapshotStore> snapshots() {
+        return Optional.ofNullable(snapshots);
     }
 
     /** Releases the storage (called once the member has stopped). */
