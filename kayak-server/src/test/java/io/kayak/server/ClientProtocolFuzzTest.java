@@ -20,8 +20,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Fuzzes the HTTP and RESP ports of a running member with random and mutated requests over real sockets. Each
  * try writes its bytes, half-closes and reads whatever comes back; afterwards the member must still answer a
- * valid request on both ports. Budget: a few hundred connections per protocol, a few seconds each run (the CI
- * budget). Exceptions inside the server cannot escape to the test, so "no crash" is shown by the server staying
+ * valid request on both ports. Budget: 1,500 connections per protocol, a few seconds each run (the CI budget). Exceptions inside the server cannot escape to the test, so "no crash" is shown by the server staying
  * up and correct after every batch.
  */
 class ClientProtocolFuzzTest {
@@ -55,12 +54,12 @@ class ClientProtocolFuzzTest {
         server.close();
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1500)
     void httpPortSurvivesAnyRequest(@ForAll("httpRequests") byte[] request) throws Exception {
         exchange(server.server.httpAddress().getPort(), request);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1500)
     void respPortSurvivesAnyRequest(@ForAll("respRequests") byte[] request) throws Exception {
         exchange(server.respPort(), request);
     }
