@@ -63,6 +63,7 @@ public final class RaftHost implements Host, Log, Sync {
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final HostMetrics metrics;
     /** Null for an in-memory member, which has no snapshot store. */
     private final Compactor compactor;
 
@@ -87,6 +88,7 @@ public final class RaftHost implements Host, Log, Sync {
         this.deadlines = new Deadlines("kayak-deadlines-" + id);
         RaftLoop[] loopRef = new RaftLoop[1];
         HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
+        this.metrics = metricsRef[0];
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
@@ -180,6 +182,9 @@ public final class RaftHost implements Host, Log, Sync {
                 postQuietly(() -> loop.onRpc(rpc));
             }
         });
+        if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
+            metrics.transport(tcp.stats());
+        }
         writerThread.start();
         loopThread.start();
         LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());

@@ -45,6 +45,7 @@ class TlsServerTest {
     Path dir;
 
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     @AfterEach
     void closeAll() throws Exception {
@@ -65,7 +66,7 @@ class TlsServerTest {
 
     private Host member(String id, TlsFiles tls, List<String> joinThrough) {
         HostOptions options = HostOptions.builder().id(id).listen("127.0.0.1:" + freePort()).tls(tls)
-                .requestTimeout(Duration.ofSeconds(2)).build();
+                .requestTimeout(Duration.ofSeconds(2)).meterRegistry(metrics).build();
         Host host = joinThrough.isEmpty() ? Kayak.start(options) : Kayak.join(options, joinThrough);
         open.add(host::stop);
         return host;
@@ -117,6 +118,9 @@ class TlsServerTest {
         assertThatThrownBy(() -> member("x", files(other, "x", ca), List.of(m1.address())))
                 .isInstanceOf(KayakException.class).hasMessageContaining("could not join");
         assertThat(m1.roster()).hasSize(1);
+        // Refused and counted, visible to monitoring.
+        assertThat(metrics.find("kayak.transport.tls.failures").tag("member", "m1").functionCounter().count())
+                .isPositive();
     }
 
     @Test
