@@ -94,16 +94,21 @@ final class DevCa {
      * @return the certificate file
      */
     Path issue(String name, List<String> hosts, Duration validity) throws IOException, GeneralSecurityException {
-        KeyPair keys = newKeys();
         Instant now = Instant.now();
+        return issue(name, hosts, now.minus(Duration.ofMinutes(5)), now.plus(validity));
+    }
+
+    /** {@link #issue(String, List, Duration)} valid from {@code notBefore} to {@code notAfter} (e.g. already expired). */
+    Path issue(String name, List<String> hosts, Instant notBefore, Instant notAfter)
+            throws IOException, GeneralSecurityException {
+        KeyPair keys = newKeys();
         List<GeneralName> names = new ArrayList<>();
         for (String host : hosts) {
             names.add(isIpLiteral(host) ? new GeneralName(GeneralName.iPAddress, host)
                     : new GeneralName(GeneralName.dNSName, host));
         }
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(cert, serial(),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
-                new X500Name("CN=" + name), keys.getPublic())
+                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + name), keys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))

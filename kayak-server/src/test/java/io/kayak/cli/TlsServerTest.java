@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -154,6 +155,21 @@ class TlsServerTest {
             assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create(base)).build(),
                     HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
         }
+    }
+
+    @Test
+    void aClientWithAnExpiredCertificateIsRefused() throws Exception {
+        Path certs = certs();
+        Path ca = certs.resolve("ca.pem");
+        KvServer server = serve(member("m1", files(certs, "m1", ca), List.of()), files(certs, "m1", ca));
+        DevCa.openOrCreate(certs, "unused", Duration.ofDays(1)).issue("old", List.of("localhost"),
+                Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)));
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(TlsContexts.forClients(files(certs, "old", ca), ClientAuth.NONE).jdkClientContext())
+                .build();
+        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                + server.httpAddress().getPort() + "/v1/kv/k")).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
