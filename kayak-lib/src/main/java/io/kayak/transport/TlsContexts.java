@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -39,6 +40,7 @@ public final class TlsContexts {
     private final TlsFiles files;
     private final ClientAuth clientAuth;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final AtomicLong generation = new AtomicLong();
 
     private record Loaded(SslContext server, SslContext client, List<Stamp> stamps) {
     }
@@ -94,7 +96,13 @@ public final class TlsContexts {
      */
     public void reload() {
         current.set(load());
+        generation.incrementAndGet();
         LOG.info("TLS certificates reloaded from {}", files.certificateChain());
+    }
+
+    /** How many times the contexts were reloaded: holders of a derived client (a JDK one) rebuild when it moves. */
+    public long generation() {
+        return generation.get();
     }
 
     /**

@@ -30,8 +30,12 @@ final class PeerPoller implements AutoCloseable {
     private final Host host;
     private final KvStore store;
     private final MemberStatus self;
-    private final HttpClient client;
     private final String scheme;
+    /** Null for plaintext. */
+    private final TlsContexts tls;
+    /** Rebuilt when the certificates are reloaded; touched only on the timer thread. */
+    private HttpClient client;
+    private long tlsGeneration;
     private final ScheduledExecutorService timer;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
@@ -48,16 +52,26 @@ final class PeerPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer);
-        if (tls != null) {
-            builder.sslContext(tls.jdkClientContext());
-        }
+        this.tls = tls;
         this.scheme = tls == null ? "http://" : "https://";
-        this.client = builder.build();
+        this.client = newClient();
         timer.scheduleWithFixedDelay(this::pollAll, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private HttpClient newClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer);
+        if (tls != null) {
+            tlsGeneration = tls.generation();
+            builder.sslContext(tls.jdkClientContext());
+        }
+        return builder.build();
+    }
+
     private void pollAll() {
+        if (tls != null && tls.generation() != tlsGeneration) {
+            // Rotated certificates: present the new one from now on.
+            client = newClient();
+        }
         for (Member m : host.roster()) {
             if (m.id().equals(host.id())) {
                 continue;
