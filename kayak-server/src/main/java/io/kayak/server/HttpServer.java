@@ -50,8 +50,11 @@ final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // Keep the connection (when the client allows it): the aggregator discards the rest of the body, so a
+            // client still uploading reads the 413 instead of a reset connection.
             HttpApi.Responses.send(ctx, HttpApi.Responses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "the body exceeds the limit of " + maxContentLength() + " bytes", null), false);
+                    "the body exceeds the limit of " + maxContentLength() + " bytes", null),
+                    io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized));
         }
     }
 }
