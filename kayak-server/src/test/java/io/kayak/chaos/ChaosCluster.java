@@ -159,9 +159,17 @@ final class ChaosCluster implements AutoCloseable {
 
     /** The leader as the responsive member with the highest term that says it leads, if any. */
     Optional<String> leader() {
+        return leaderExcept(null);
+    }
+
+    /** Like {@link #leader()}, ignoring member {@code excluded} (a paused or isolated old leader). */
+    Optional<String> leaderExcept(String excluded) {
         String leader = null;
         long bestTerm = -1;
         for (String id : responsive()) {
+            if (id.equals(excluded)) {
+                continue;
+            }
             Map<String, Object> s = http.status(httpOf(id));
             if ("leader".equals(s.get("role")) && s.get("term") instanceof Long term && term > bestTerm) {
                 bestTerm = term;
@@ -169,6 +177,16 @@ final class ChaosCluster implements AutoCloseable {
             }
         }
         return Optional.ofNullable(leader);
+    }
+
+    /** Each responsive member's view: role, term and the leader it follows, for the operations log. */
+    Map<String, String> views() {
+        Map<String, String> views = new java.util.TreeMap<>();
+        for (String id : responsive()) {
+            Map<String, Object> s = status(id);
+            views.put(id, s.get("role") + "/t" + s.get("term") + "/leader=" + s.get("leader"));
+        }
+        return views;
     }
 
     /** {@code /v1/status} of one member, empty when it does not answer in time. */

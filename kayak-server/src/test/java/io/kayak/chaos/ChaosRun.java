@@ -79,7 +79,7 @@ final class ChaosRun {
             RunReport report = new RunReport(settings.name(), settings.seed(),
                     Duration.ofNanos(System.nanoTime() - start), history.size(), recorder.ok(), recorder.failed(),
                     recorder.unknown(), faults, result, divergence, problems, null);
-            if (!report.passed()) {
+            if (!report.passed() || Boolean.getBoolean("kayak.chaos.keep")) {
                 Path kept = keep(history, cluster, report);
                 report = new RunReport(report.name(), report.seed(), report.duration(), report.operations(),
                         report.ok(), report.failed(), report.unknown(), faults, result, divergence, problems, kept);
@@ -205,7 +205,7 @@ final class ChaosRun {
         }
     }
 
-    /** Keeps the history (JSON Lines), the operations log, the summary and every member's log. */
+    /** Keeps (for a failed run, or any with {@code -Dkayak.chaos.keep=true}) the history (JSON Lines), the operations log, the summary and every member's log. */
     private Path keep(History history, ChaosCluster cluster, RunReport report) throws IOException {
         Path dir = keepRoot.resolve(settings.name() + "-seed" + settings.seed() + "-" + System.currentTimeMillis());
         Files.createDirectories(dir);

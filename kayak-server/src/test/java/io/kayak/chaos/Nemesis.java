@@ -74,7 +74,7 @@ final class Nemesis implements Runnable {
                     }
                 }
             }
-            sleep(1_000 + random.nextInt(2_000));
+            sleep(500 + random.nextInt(1_500));
         }
     }
 
@@ -101,6 +101,9 @@ final class Nemesis implements Runnable {
                 }
                 event("SIGSTOP " + victim);
                 cluster.pause(victim);
+                if (fault == Fault.PAUSE_LEADER) {
+                    awaitNewLeader(victim);
+                }
                 hold();
                 event("SIGCONT " + victim);
                 cluster.resume(victim);
@@ -116,7 +119,12 @@ final class Nemesis implements Runnable {
                 }
                 List<String> rest = new ArrayList<>(cluster.active());
                 rest.remove(leader.get());
-                partition(List.of(leader.get()), rest);
+                event("partition " + List.of(leader.get()) + " | " + rest);
+                cluster.network().partition(List.of(leader.get()), rest);
+                awaitNewLeader(leader.get());
+                hold();
+                event("views before healing " + cluster.views());
+                event("heal partition");
             }
             case BRIDGE -> {
                 List<String> shuffled = shuffled(cluster.active());
@@ -164,11 +172,29 @@ final class Nemesis implements Runnable {
         event("partition " + a + " | " + b);
         cluster.network().partition(a, b);
         hold();
+        event("views before healing " + cluster.views());
         event("heal partition");
     }
 
     private void hold() throws InterruptedException {
-        Thread.sleep(2_000 + random.nextInt(4_000));
+        Thread.sleep(1_500 + random.nextInt(3_500));
+    }
+
+    /**
+     * Waits (at most 15 s) until a member other than {@code old} leads, and logs it: evidence that the fault really
+     * cut the old leader off, and the moment from which a stale read by the old leader would be a bug.
+     */
+    private void awaitNewLeader(String old) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<String> now = cluster.leaderExcept(old);
+            if (now.isPresent()) {
+                event("new leader " + now.get() + " while " + old + " is cut off");
+                return;
+            }
+            Thread.sleep(100);
+        }
+        event("no new leader within 15s while " + old + " is cut off");
     }
 
     private String pick(List<String> members) {
