@@ -16,7 +16,7 @@ enum Fault {
     ISOLATE_LEADER,
     /** Two groups that cannot talk to each other, and one member that talks to both. */
     BRIDGE,
-    /** Delay everything a member receives from its peers. */
+    /** Delay every chunk on the peer connections into one member (both directions of those connections). */
     DELAY,
     /** Grow the cluster by a fresh member, or shrink it by removing one (sometimes the leader). */
     MEMBERSHIP
