@@ -60,13 +60,16 @@ final class ChaosRun {
         List<String> problems = new ArrayList<>();
         Map<Fault, Integer> faults;
         List<String> divergence;
+        int probes;
         try (ChaosCluster cluster = new ChaosCluster(classpath)) {
             if (!DialerLookup.available()) {
                 throw new IllegalStateException("partitions need /proc/net/tcp (Linux)");
             }
             cluster.startMembers(settings.members());
             recorder.event("started " + cluster.active());
-            faults = workload(cluster, problems);
+            StaleReadProbe probe = new StaleReadProbe(KEYS, http, recorder, cluster::httpOf);
+            faults = workload(cluster, probe, problems);
+            probes = probe.fired();
             recorder.event("healing");
             cluster.healAll();
             awaitConvergence(cluster, problems);
@@ -78,17 +81,18 @@ final class ChaosRun {
             Result result = LinearizabilityChecker.check(history);
             RunReport report = new RunReport(settings.name(), settings.seed(),
                     Duration.ofNanos(System.nanoTime() - start), history.size(), recorder.ok(), recorder.failed(),
-                    recorder.unknown(), faults, result, divergence, problems, null);
+                    recorder.unknown(), faults, probes, result, divergence, problems, null);
             if (!report.passed() || Boolean.getBoolean("kayak.chaos.keep")) {
                 Path kept = keep(history, cluster, report);
                 report = new RunReport(report.name(), report.seed(), report.duration(), report.operations(),
-                        report.ok(), report.failed(), report.unknown(), faults, result, divergence, problems, kept);
+                        report.ok(), report.failed(), report.unknown(), faults, probes, result, divergence, problems, kept);
             }
             return report;
         }
     }
 
-    private Map<Fault, Integer> workload(ChaosCluster cluster, List<String> problems) throws InterruptedException {
+    private Map<Fault, Integer> workload(ChaosCluster cluster, StaleReadProbe probe, List<String> problems)
+            throws InterruptedException {
         long deadline = System.nanoTime() + settings.faults().toNanos();
         Map<String, String> recent = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
@@ -100,7 +104,7 @@ final class ChaosRun {
             threads.add(new Thread(c, "chaos-client-" + i));
         }
         Nemesis nemesis = new Nemesis(cluster, settings.mix(), settings.seed(), deadline, settings.members(),
-                recorder);
+                recorder, probe);
         Thread nemesisThread = new Thread(nemesis, "chaos-nemesis");
         threads.forEach(Thread::start);
         nemesisThread.start();
@@ -123,6 +127,8 @@ final class ChaosRun {
                 nemesisThread.join(10_000);
             }
         }
+        probe.awaitAll(10_000);
+        recorder.event(probe.fired() + " stale-read probe reads fired");
         problems.addAll(nemesis.errors());
         return nemesis.injected();
     }

@@ -21,11 +21,14 @@ final class Nemesis implements Runnable {
     private final long deadlineNanos;
     private final int baseSize;
     private final Recorder recorder;
+    private final StaleReadProbe probe;
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private final List<String> errors = new ArrayList<>();
     private volatile boolean stop;
 
-    Nemesis(ChaosCluster cluster, List<Fault> mix, long seed, long deadlineNanos, int baseSize, Recorder recorder) {
+    Nemesis(ChaosCluster cluster, List<Fault> mix, long seed, long deadlineNanos, int baseSize, Recorder recorder,
+            StaleReadProbe probe) {
+        this.probe = probe;
         this.cluster = cluster;
         this.mix = List.copyOf(mix);
         this.random = new Random(seed);
@@ -105,6 +108,10 @@ final class Nemesis implements Runnable {
                     awaitNewLeader(victim);
                 }
                 hold();
+                if (fault == Fault.PAUSE_LEADER) {
+                    event("stale-read probe at " + victim);
+                    probe.fire(victim);
+                }
                 event("SIGCONT " + victim);
                 cluster.resume(victim);
             }
@@ -124,6 +131,8 @@ final class Nemesis implements Runnable {
                 awaitNewLeader(leader.get());
                 hold();
                 event("views before healing " + cluster.views());
+                event("stale-read probe at " + leader.get());
+                probe.fire(leader.get());
                 event("heal partition");
             }
             case BRIDGE -> {

@@ -19,13 +19,14 @@ import java.util.Map;
  * @param failed      operations that definitely did not take effect
  * @param unknown     operations that may or may not have taken effect
  * @param faults      faults injected, by kind
+ * @param probes      stale-read probe reads sent to deposed leaders (part of {@code operations})
  * @param result      the linearizability checker's result
  * @param divergence  keys whose value differs between members after healing (empty when converged)
  * @param problems    harness-level problems (a fault that could not be applied, no convergence)
  * @param kept        where the history of a failed run was kept, else {@code null}
  */
 record RunReport(String name, long seed, Duration duration, int operations, int ok, int failed, int unknown,
-                 Map<Fault, Integer> faults, Result result, List<String> divergence, List<String> problems,
+                 Map<Fault, Integer> faults, int probes, Result result, List<String> divergence, List<String> problems,
                  Path kept) {
 
     boolean passed() {
@@ -41,7 +42,8 @@ record RunReport(String name, long seed, Duration duration, int operations, int 
         out.append("chaos run ").append(name).append(" seed=").append(seed).append(" in ")
                 .append(duration.toSeconds()).append("s: ").append(operations).append(" operations (ok ").append(ok)
                 .append(", fail ").append(failed).append(", unknown ").append(unknown).append("), ")
-                .append(faultCount()).append(" faults ").append(faults).append(", verdict ")
+                .append(faultCount()).append(" faults ").append(faults).append(", ").append(probes)
+                .append(" stale-read probes, verdict ")
                 .append(result.verdict()).append(divergence.isEmpty() ? ", converged" : ", DIVERGED " + divergence);
         if (!problems.isEmpty()) {
             out.append("\n  problems: ").append(problems);
