@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}</td></tr>
  *   <tr><td>advertise</td><td>the listen address</td></tr>
  *   <tr><td>dataDir</td><td>none: the log is kept in memory and lost on stop</td></tr>
+ *   <tr><td>segmentCapacity</td><td>64 MiB per log segment; compaction deletes whole segments, so smaller segments
+ *   give back disk space sooner after {@link Log#compact}</td></tr>
  *   <tr><td>heartbeatInterval</td><td>30 ms (also the tick of the Raft clock)</td></tr>
  *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
@@ -43,8 +45,10 @@ public final class HostOptions {
     private final long promotionLag;
     private final Duration promotionDelay;
     private final String replaces;
+    private final int segmentCapacity;
 
     private HostOptions(Builder b) {
+        this.segmentCapacity = b.segmentCapacity;
         this.id = b.id;
         this.listen = Objects.requireNonNull(b.listen, "listen");
         this.advertise = b.advertise == null ? b.listen : b.advertise;
@@ -83,6 +87,11 @@ public final class HostOptions {
 
     public String advertise() {
         return advertise;
+    }
+
+    /** The capacity of one log segment file, in bytes. */
+    public int segmentCapacity() {
+        return segmentCapacity;
     }
 
     /** The data directory, or {@code null} for an in-memory member. */
@@ -160,8 +169,17 @@ public final class HostOptions {
         private long promotionLag = 100;
         private Duration promotionDelay = Duration.ofMillis(200);
         private String replaces;
+        private int segmentCapacity = io.kayak.storage.StorageOptions.DEFAULT_SEGMENT_CAPACITY;
 
         private Builder() {
+        }
+
+        public Builder segmentCapacity(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("a segment needs at least 4096 bytes, not " + bytes);
+            }
+            this.segmentCapacity = bytes;
+            return this;
         }
 
         public Builder id(String id) {

@@ -5,6 +5,7 @@ import io.kayak.runtime.NettyPeerNetwork;
 import io.kayak.runtime.PeerNetwork;
 import io.kayak.runtime.RaftHost;
 import io.kayak.runtime.StoredMember;
+import io.kayak.storage.StorageOptions;
 
 import java.util.List;
 
@@ -48,7 +49,8 @@ public final class Kayak {
 
     private static StoredMember open(HostOptions options) {
         return options.dataDir() == null ? StoredMember.inMemory(options.id(), new MemoryLogStore())
-                : StoredMember.open(options.dataDir(), options.id());
+                : StoredMember.open(options.dataDir(), options.id(),
+                        StorageOptions.defaults().withSegmentCapacity(options.segmentCapacity()));
     }
 
     private static PeerNetwork network(HostOptions options) {

@@ -2,6 +2,8 @@ package io.kayak;
 
 import io.kayak.core.Entry;
 
+import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +39,30 @@ public interface Log {
     /** The highest index known committed and applied on this member (what listeners can reach). */
     long committed();
 
-    /** The last index compacted into a snapshot (0 until the first compaction). */
+    /**
+     * The last index whose entry was compacted away: entries up to it can no longer be listened to, only rebuilt
+     * from {@link #snapshot()} (0 until the first compaction that dropped entries). The log deletes whole segment
+     * files, so it may keep some entries a snapshot already covers.
+     */
     long compacted();
+
+    /**
+     * Saves the application's state as of {@code until} as a snapshot and compacts the log up to it.
+     * {@code events} must yield exactly {@code count} events that together rebuild the state covering every entry
+     * up to {@code until} (and nothing after it); they are streamed to disk, never held in memory whole. The
+     * snapshot records the membership configuration in force at {@code until}. Returns once the snapshot is durable
+     * and the log compacted. Runs on the caller's thread; one compaction at a time.
+     *
+     * <p>The recipe for a listener that meets an {@link OutOfBoundsException}: rebuild from {@link #snapshot()},
+     * then {@link #listen} from its {@code lastIndex() + 1}.
+     *
+     * @throws IllegalArgumentException when {@code until} is not yet committed and acknowledged as applied on this
+     *                                  member ({@link Sync#ack}), is below an existing snapshot, or the events do not
+     *                                  number {@code count}
+     * @throws KayakException on an in-memory member (it has no snapshot store)
+     */
+    void compact(long until, Iterator<byte[]> events, long count);
+
+    /** Opens this member's newest snapshot for reading, or empty when it has none. */
+    Optional<Snapshot> snapshot();
 }

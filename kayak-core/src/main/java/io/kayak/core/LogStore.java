@@ -17,6 +17,8 @@ import java.util.List;
  *       first conflicting entry (Raft's conflict truncation); the core never asks to remove a committed entry.</li>
  *   <li>Implementations used by the runtime are safe for one writer thread and concurrent readers.</li>
  *   <li>{@link #compact} drops entries up to an index that the caller has covered with a snapshot.</li>
+ *   <li>{@link #installSnapshot} replaces the whole log by a snapshot's base; it is durable when it returns, and
+ *       everything written before it is too.</li>
  * </ul>
  */
 public interface LogStore extends LogStorage {
@@ -42,4 +44,13 @@ public interface LogStore extends LogStorage {
      * {@link #term(long)} of {@code firstIndex() - 1} and {@link #configurationBefore(long)} keep working.
      */
     void compact(long upToIndex);
+
+    /**
+     * Discards the whole log and makes it start right after a snapshot received from the leader: afterwards
+     * {@code firstIndex() == index + 1}, {@code lastIndex() == index}, {@code term(index) == term} and
+     * {@code configurationBefore(index + 1)} is {@code configuration} at {@code index}. Writes made before it are
+     * made durable first, and the change itself is durable when this returns, so a crash leaves either the old log
+     * or the new base, never a mix.
+     */
+    void installSnapshot(long index, long term, Configuration configuration);
 }

@@ -126,4 +126,12 @@ public final class MemoryLogStore implements LogStore {
         baseTerm = term;
         baseConfig = config;
     }
+
+    @Override
+    public void installSnapshot(long index, long term, Configuration configuration) {
+        entries.clear();
+        firstIndex = index + 1;
+        baseTerm = term;
+        baseConfig = new IndexedConfiguration(index, configuration);
+    }
 }

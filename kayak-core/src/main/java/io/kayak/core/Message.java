@@ -76,4 +76,12 @@ public sealed interface Message {
      */
     record ReadIndexResponse(String from, String to, long term, long requestId, long index) implements Message {
     }
+
+    /**
+     * InstallSnapshot (Raft §7): the leader's snapshot {@code snapshot}, whose data the driver has already received
+     * in full and made durable on the receiver when it steps this message. The core answers it with an
+     * {@link AppendResponse} acknowledging the snapshot's last index.
+     */
+    record InstallSnapshot(String from, String to, long term, SnapshotMetadata snapshot) implements Message {
+    }
 }

@@ -21,6 +21,8 @@ final class Progress {
     private boolean probeSent;
     private boolean recentActive;
     private long pendingSnapshot;
+    /** Ticks spent waiting for the follower to confirm the snapshot it was sent. */
+    private int snapshotTicks;
     private long ackedRound;
     private final Inflights inflights;
 
@@ -103,7 +105,22 @@ final class Progress {
         inflights.reset();
     }
 
+    /**
+     * Counts one tick of waiting for a snapshot to be confirmed; returns true once {@code limit} ticks have passed,
+     * when the leader should ask for it again (the request or its answer may have been lost).
+     */
+    boolean snapshotTimedOut(int limit) {
+        return state == State.SNAPSHOT && ++snapshotTicks >= limit;
+    }
+
+    /** The snapshot was not installed: probe again from {@code match}, which asks for a new snapshot. */
+    void abortSnapshot() {
+        pendingSnapshot = 0;
+        becomeProbe();
+    }
+
     void becomeSnapshot(long snapshotIndex) {
+        snapshotTicks = 0;
         state = State.SNAPSHOT;
         pendingSnapshot = snapshotIndex;
         probeSent = false;

@@ -24,6 +24,13 @@ final class RaftLog {
     private boolean lastTakeOverwrites;
     private long committed;
     private long applied;
+    /**
+     * The last snapshot installed by this core instance: its index, term and configuration. Until the driver has
+     * installed it in storage, storage still holds the old log, so anything at or below it is answered from here.
+     */
+    private long snapshotIndex;
+    private long snapshotTerm;
+    private IndexedConfiguration snapshotConfig;
 
     RaftLog(LogStorage storage, long committed, long applied) {
         this.storage = storage;
@@ -32,11 +39,35 @@ final class RaftLog {
         this.committed = Math.min(committed, storage.lastIndex());
         long floor = storage.firstIndex() - 1;
         this.committed = Math.max(this.committed, Math.min(floor, storage.lastIndex()));
+        // What the application applied (from its snapshot) was committed: it cannot be less than that.
+        this.committed = Math.max(this.committed, Math.min(applied, storage.lastIndex()));
         this.applied = Math.max(Math.min(applied, this.committed), floor);
     }
 
     long firstIndex() {
-        return storage.firstIndex();
+        return Math.max(storage.firstIndex(), snapshotIndex + 1);
+    }
+
+    /**
+     * Replaces the whole log by a snapshot (Raft §7): nothing before or after it is kept, and it counts as
+     * committed and applied. Storage follows when the driver installs the snapshot handed out in the Ready.
+     */
+    void restore(SnapshotMetadata s) {
+        unstable.clear();
+        unstableOffset = s.index() + 1;
+        handedOut = 0;
+        lastWritten = s.index();
+        lastTakeOverwrites = false;
+        committed = s.index();
+        applied = s.index();
+        snapshotIndex = s.index();
+        snapshotTerm = s.term();
+        snapshotConfig = new IndexedConfiguration(s.index(), s.configuration());
+    }
+
+    /** Whether storage has not yet caught up with the snapshot this core installed. */
+    private boolean storageBehindSnapshot() {
+        return snapshotIndex > 0 && storage.firstIndex() - 1 < snapshotIndex;
     }
 
     long lastIndex() {
@@ -75,6 +106,12 @@ final class RaftLog {
                 throw new IllegalArgumentException("index " + index + " is beyond the last index " + lastIndex());
             }
             return unstable.get(pos).term();
+        }
+        if (index <= snapshotIndex) {
+            if (index == snapshotIndex) {
+                return snapshotTerm;
+            }
+            throw new CompactedException(index, snapshotIndex + 1);
         }
         return storage.term(index);
     }
@@ -220,6 +257,9 @@ final class RaftLog {
         if (hi > lastIndex() + 1) {
             throw new IllegalArgumentException("slice [" + lo + ", " + hi + ") beyond last index " + lastIndex());
         }
+        if (lo <= snapshotIndex) {
+            throw new CompactedException(lo, snapshotIndex + 1);
+        }
         List<Entry> out = new ArrayList<>();
         long budget = maxBytes;
         if (lo < unstableOffset) {
@@ -255,6 +295,9 @@ final class RaftLog {
             if (e.kind() == EntryKind.CONFIG) {
                 return new IndexedConfiguration(e.index(), ConfigurationCodec.decode(e.payload()));
             }
+        }
+        if (storageBehindSnapshot()) {
+            return snapshotConfig;
         }
         return storage.configurationBefore(Math.min(index, unstableOffset));
     }

@@ -4,6 +4,7 @@ import io.kayak.core.Message.AppendRequest;
 import io.kayak.core.Message.AppendResponse;
 import io.kayak.core.Message.Heartbeat;
 import io.kayak.core.Message.HeartbeatResponse;
+import io.kayak.core.Message.InstallSnapshot;
 import io.kayak.core.Message.ReadIndexRequest;
 import io.kayak.core.Message.ReadIndexResponse;
 import io.kayak.core.Message.TimeoutNow;
@@ -21,8 +22,8 @@ import java.util.Set;
  * One member's Raft state machine: deterministic, single-threaded, with no I/O, threads or clock.
  *
  * <p>Inputs: {@link #tick()}, {@link #step(Message)}, {@link #propose}, {@link #readIndex(long)},
- * {@link #transferLeadership(String)}, {@link #proposeConfiguration(Configuration)} and durability reports
- * {@link #persisted(long, long)}. Outputs accumulate until {@link #ready()} hands them out as one {@link Ready};
+ * {@link #transferLeadership(String)}, {@link #proposeConfiguration(Configuration)}, durability reports
+ * {@link #persisted(long, long)} and snapshot transfer reports {@link #reportSnapshot(String, boolean)}. Outputs accumulate until {@link #ready()} hands them out as one {@link Ready};
  * its javadoc states what the driver must do with it. Not thread-safe: one thread owns a node.
  *
  * <p>The rules are named as in the Raft paper and Ongaro's dissertation; each lives in one place here or in the
@@ -30,6 +31,12 @@ import java.util.Set;
  * {@link ReadIndexTracker}).
  */
 public final class RaftNode {
+    /**
+     * Election timeouts a leader waits for a follower to confirm a snapshot before asking its driver again. A
+     * driver still streaming to that follower ignores the repeated request.
+     */
+    static final int SNAPSHOT_TIMEOUT_ELECTIONS = 3;
+
     private final String id;
     private final RaftOptions options;
     private final DeterministicRandom random;
@@ -61,6 +68,9 @@ public final class RaftNode {
     private final List<Long> failedReads = new ArrayList<>();
     private HardState lastHardState;
     private Ready.SoftState lastSoftState;
+    /** A snapshot from the leader that replaced the log, for the driver to install with the next Ready. */
+    private SnapshotMetadata snapshotToInstall;
+    private final List<Ready.SnapshotRequest> snapshotRequests = new ArrayList<>();
 
     /**
      * Starts (or restarts) a member from what its storage holds. The configuration in force is the newest one in
@@ -122,6 +132,11 @@ public final class RaftNode {
 
     public long lastIndex() {
         return log.lastIndex();
+    }
+
+    /** The first index this member's log holds; entries before it are covered by a snapshot. */
+    public long firstIndex() {
+        return log.firstIndex();
     }
 
     public long durableIndex() {
@@ -190,6 +205,13 @@ public final class RaftNode {
             }
             // A transfer that did not finish within an election timeout is abandoned (dissertation §3.10).
             leadTransferee = null;
+        }
+        for (Map.Entry<String, Progress> e : tracker.peers().entrySet()) {
+            if (e.getValue().snapshotTimedOut(SNAPSHOT_TIMEOUT_ELECTIONS * options.electionTicks())) {
+                // Neither an installation nor a failure was heard of: the request or the answer was lost.
+                e.getValue().abortSnapshot();
+                sendAppend(e.getKey(), true);
+            }
         }
         if (heartbeatElapsed >= options.heartbeatTicks()) {
             heartbeatElapsed = 0;
@@ -322,6 +344,20 @@ public final class RaftNode {
         }
     }
 
+    /**
+     * The driver reports the outcome of streaming a snapshot to {@code follower}. A failure makes the leader probe
+     * the follower again, which requests a new transfer when its entries are still compacted; a success needs no
+     * report (the follower's answer moves its progress on) but is accepted.
+     */
+    public void reportSnapshot(String follower, boolean ok) {
+        Progress pr = role == Role.LEADER ? tracker.get(follower) : null;
+        if (pr == null || pr.state() != Progress.State.SNAPSHOT || ok) {
+            return;
+        }
+        pr.abortSnapshot();
+        sendAppend(follower, true);
+    }
+
     /** Handles one message from another member. */
     public void step(Message m) {
         if (!m.to().equals(id)) {
@@ -343,11 +379,12 @@ public final class RaftNode {
             } else if (m instanceof VoteResponse && ((VoteResponse) m).preVote() && ((VoteResponse) m).granted()) {
                 // Granted pre-votes echo the proposed term; the term rises only once the pre-vote is won.
             } else {
-                boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat;
+                boolean fromLeader = m instanceof AppendRequest || m instanceof Heartbeat
+                        || m instanceof InstallSnapshot;
                 becomeFollower(m.term(), fromLeader ? m.from() : null);
             }
         } else if (m.term() < term) {
-            if (m instanceof AppendRequest || m instanceof Heartbeat) {
+            if (m instanceof AppendRequest || m instanceof Heartbeat || m instanceof InstallSnapshot) {
                 // A deposed leader that cannot see our term (pre-vote keeps terms from spreading) learns it here
                 // and steps down.
                 messagesAfterPersist.add(new AppendResponse(id, m.from(), term, false, 0, 0, 0, 0));
@@ -367,6 +404,9 @@ public final class RaftNode {
         } else if (m instanceof Heartbeat) {
             acceptLeader(m.from());
             handleHeartbeat((Heartbeat) m);
+        } else if (m instanceof InstallSnapshot) {
+            acceptLeader(m.from());
+            handleInstallSnapshot((InstallSnapshot) m);
         } else if (m instanceof AppendResponse) {
             if (role == Role.LEADER) {
                 handleAppendResponse((AppendResponse) m);
@@ -402,6 +442,7 @@ public final class RaftNode {
     public boolean hasReady() {
         return !messages.isEmpty() || !messagesAfterPersist.isEmpty() || log.hasUnpersisted()
                 || log.hasApplicable() || !releasedReads.isEmpty() || !failedReads.isEmpty() || broadcastPending || commitBroadcastPending
+                || snapshotToInstall != null || !snapshotRequests.isEmpty()
                 || !currentHardState().equals(lastHardState) || !currentSoftState().equals(lastSoftState);
     }
 
@@ -432,9 +473,13 @@ public final class RaftNode {
         List<Entry> entries = log.takeUnpersisted();
         List<Entry> committed = log.takeApplicable(options.maxApplyBytes());
         reads.closeRound();
-        return new Ready(hsOut, termOrVoteChanged, entries, log.lastTakeOverwrites(), copyAndClear(messages),
+        SnapshotMetadata install = snapshotToInstall;
+        snapshotToInstall = null;
+        // Installing a snapshot replaces whatever earlier Readies wrote, just like a conflicting append does.
+        boolean overwrites = log.lastTakeOverwrites() || install != null;
+        return new Ready(hsOut, termOrVoteChanged, entries, overwrites, copyAndClear(messages),
                 copyAndClear(messagesAfterPersist), committed, copyAndClear(releasedReads),
-                copyAndClear(failedReads), ssOut);
+                copyAndClear(failedReads), ssOut, install, copyAndClear(snapshotRequests));
     }
 
     private static <T> List<T> copyAndClear(List<T> list) {
@@ -478,6 +523,7 @@ public final class RaftNode {
         tracker.resetVotes();
         broadcastPending = false;
         commitBroadcastPending = false;
+        snapshotRequests.clear();
     }
 
     private void becomeFollower(long newTerm, String newLeader) {
@@ -708,6 +754,28 @@ public final class RaftNode {
         messagesAfterPersist.add(new AppendResponse(id, m.from(), term, true, lastNew, 0, 0, 0));
     }
 
+    /**
+     * Raft §7: the leader's snapshot, whose data the driver has made durable here. A snapshot this member's commit
+     * index already covers changes nothing; one whose last entry the log already holds only advances the commit
+     * index (the entries after it may have been acknowledged and must stay); any other replaces the whole log.
+     * Either way the answer acknowledges the snapshot's index (or the commit index) once durable.
+     */
+    private void handleInstallSnapshot(InstallSnapshot m) {
+        SnapshotMetadata s = m.snapshot();
+        if (s.index() <= log.committed()) {
+            messagesAfterPersist.add(new AppendResponse(id, m.from(), term, true, log.committed(), 0, 0, 0));
+            return;
+        }
+        if (log.matchTerm(s.index(), s.term())) {
+            log.commitTo(s.index());
+        } else {
+            log.restore(s);
+            snapshotToInstall = s;
+            applyConfiguration(new IndexedConfiguration(s.index(), s.configuration()));
+        }
+        messagesAfterPersist.add(new AppendResponse(id, m.from(), term, true, s.index(), 0, 0, 0));
+    }
+
     private void handleHeartbeat(Heartbeat m) {
         // The leader only sends a commit index this follower is known to hold.
         log.commitTo(Math.min(m.commit(), log.lastIndex()));
@@ -801,8 +869,9 @@ public final class RaftNode {
             prevTerm = log.term(prevIndex);
             entries = log.slice(pr.next(), log.lastIndex() + 1, options.maxAppendBytes());
         } catch (CompactedException e) {
-            // The follower needs entries that only a snapshot holds now.
+            // The follower needs entries that only a snapshot holds now: the driver sends its latest one.
             pr.becomeSnapshot(log.firstIndex() - 1);
+            snapshotRequests.add(new Ready.SnapshotRequest(to, term));
             return false;
         }
         if (entries.isEmpty() && !sendIfEmpty) {

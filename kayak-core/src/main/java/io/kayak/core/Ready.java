@@ -9,6 +9,13 @@ import java.util.List;
  * <ol>
  *   <li>Send {@link #messages()} at once: they depend on nothing that is not already durable (the leader's
  *       AppendEntries may leave before its own copy of the entries is durable, dissertation §10.2.1).</li>
+ *   <li>When {@link #snapshot()} is present, install it with {@link LogStore#installSnapshot} (its data is
+ *       already durable: the driver received it before stepping the {@link Message.InstallSnapshot}) and tell the
+ *       application to rebuild its state from that snapshot, before anything else of this Ready is written or
+ *       applied.</li>
+ *   <li>For each of {@link #snapshotsToSend()}, stream the driver's latest snapshot to that member and step a
+ *       {@link Message.InstallSnapshot} on the receiver once it is durable there; report a failed transfer with
+ *       {@link RaftNode#reportSnapshot(String, boolean)}.</li>
  *   <li>Write {@link #entries()} to storage (the first entry's index may be below the storage's last index:
  *       truncate the suffix from there first; see {@link #overwrites()}) and {@link #hardState()} when
  *       present.</li>
@@ -31,11 +38,15 @@ public final class Ready {
     private final List<ReadState> reads;
     private final List<Long> failedReads;
     private final SoftState softState;
+    private final SnapshotMetadata snapshot;
+    private final List<SnapshotRequest> snapshotsToSend;
 
     Ready(HardState hardState, boolean termOrVoteChanged, List<Entry> entries, boolean overwrites,
           List<Message> messages,
           List<Message> messagesAfterPersist, List<Entry> committed, List<ReadState> reads, List<Long> failedReads,
-          SoftState softState) {
+          SoftState softState, SnapshotMetadata snapshot, List<SnapshotRequest> snapshotsToSend) {
+        this.snapshot = snapshot;
+        this.snapshotsToSend = snapshotsToSend;
         this.hardState = hardState;
         this.termOrVoteChanged = termOrVoteChanged;
         this.entries = entries;
@@ -106,9 +117,22 @@ public final class Ready {
         return softState;
     }
 
+    /**
+     * A snapshot received from the leader that replaces this member's log, or {@code null}. The driver installs it
+     * before writing {@link #entries()} (which follow it) and resets the application's state to it.
+     */
+    public SnapshotMetadata snapshot() {
+        return snapshot;
+    }
+
+    /** Members (followers or learners) that need the leader's snapshot because their next entries are compacted. */
+    public List<SnapshotRequest> snapshotsToSend() {
+        return snapshotsToSend;
+    }
+
     /** Whether this Ready has writes that must become durable. */
     public boolean mustPersist() {
-        return hardState != null || !entries.isEmpty();
+        return hardState != null || !entries.isEmpty() || snapshot != null;
     }
 
     /** The last entry to write, or {@code null}. */
@@ -118,10 +142,18 @@ public final class Ready {
 
     public boolean isEmpty() {
         return hardState == null && entries.isEmpty() && messages.isEmpty() && messagesAfterPersist.isEmpty()
-                && committed.isEmpty() && reads.isEmpty() && failedReads.isEmpty() && softState == null;
+                && committed.isEmpty() && reads.isEmpty() && failedReads.isEmpty() && softState == null
+                && snapshot == null && snapshotsToSend.isEmpty();
     }
 
     /** A member's role and the leader it knows, reported when either changes. */
     public record SoftState(Role role, String leader, long term) {
+    }
+
+    /**
+     * The leader asks its driver to send its latest snapshot to {@code to}, in leader term {@code term}: the receiver
+     * steps {@code new InstallSnapshot(leader, to, term, metadata)} once the data is durable on its side.
+     */
+    public record SnapshotRequest(String to, long term) {
     }
 }

@@ -440,6 +440,54 @@ public abstract class LogStoreContract {
         checkCompacted(store, written, 40);
     }
 
+    // ---------------------------------------------------------------------------------------- snapshot install
+
+    private static void checkInstalled(LogStore store, long index, long term, Configuration config) {
+        assertThat(store.firstIndex()).isEqualTo(index + 1);
+        assertThat(store.lastIndex()).isEqualTo(index);
+        assertThat(store.term(index)).isEqualTo(term);
+        assertThat(store.configurationBefore(index + 1)).isEqualTo(new IndexedConfiguration(index, config));
+        assertThatThrownBy(() -> store.term(index - 1)).isInstanceOf(CompactedException.class);
+    }
+
+    @Test
+    void installingASnapshotBeyondTheLogReplacesItDurably() {
+        LogStore store = fresh();
+        compactionLog(store);
+        long index = COMPACTION_LOG_LENGTH + 100;
+        store.installSnapshot(index, 7, configuration("x", "y"));
+        checkInstalled(store, index, 7, configuration("x", "y"));
+        LogStore reopened = crash(store);
+        checkInstalled(reopened, index, 7, configuration("x", "y"));
+    }
+
+    @Test
+    void installingASnapshotInsideAConflictingLogDiscardsTheWholeLog() {
+        LogStore store = fresh();
+        compactionLog(store);
+        store.compact(25);
+        store.installSnapshot(30, 9, configuration("z"));
+        checkInstalled(store, 30, 9, configuration("z"));
+        List<Entry> next = range(31, 33, 9);
+        store.append(next);
+        store.sync();
+        LogStore reopened = crash(store);
+        assertThat(reopened.firstIndex()).isEqualTo(31);
+        assertThat(reopened.entries(31, 34, Long.MAX_VALUE)).containsExactlyElementsOf(next);
+        assertThat(reopened.configurationBefore(34)).isEqualTo(new IndexedConfiguration(30, configuration("z")));
+    }
+
+    @Test
+    void writesBeforeAnInstallAreDurableWithIt() {
+        LogStore store = fresh();
+        store.append(range(1, 3, 1));
+        store.saveHardState(new HardState(4, "b", 2));
+        store.installSnapshot(10, 4, configuration("a"));
+        LogStore reopened = crash(store);
+        checkInstalled(reopened, 10, 4, configuration("a"));
+        assertThat(reopened.hardState()).isEqualTo(new HardState(4, "b", 2));
+    }
+
     @SafeVarargs
     protected static List<Entry> concat(List<Entry>... parts) {
         List<Entry> all = new ArrayList<>();

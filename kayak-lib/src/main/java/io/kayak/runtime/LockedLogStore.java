@@ -119,4 +119,14 @@ final class LockedLogStore implements LogStore {
             lock.unlock();
         }
     }
+
+    @Override
+    public void installSnapshot(long index, long term, io.kayak.core.Configuration configuration) {
+        lock.lock();
+        try {
+            delegate.installSnapshot(index, term, configuration);
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.kayak.KayakException;
 import io.kayak.Listener;
 import io.kayak.Log;
 import io.kayak.Member;
+import io.kayak.Snapshot;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
 import io.kayak.Sync;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,8 @@ public final class RaftHost implements Host, Log, Sync {
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Null for an in-memory member, which has no snapshot store. */
+    private final Compactor compactor;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -76,6 +80,7 @@ public final class RaftHost implements Host, Log, Sync {
                 .electionTicks(electionTicks).heartbeatTicks(1).build();
         RaftNode node = new RaftNode(raftOptions, store, store.hardState());
         this.applied = new AppliedWatch(node.appliedIndex());
+        this.compactor = member.snapshots().map(s -> new Compactor(store, s, applied::get, acks::get)).orElse(null);
         this.state = new HostState(new HostState.View(node.role(), node.term(), node.leader(), null,
                 node.lastIndex(), node.configuration().configuration()));
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
@@ -429,6 +434,25 @@ public final class RaftHost implements Host, Log, Sync {
     public CompletableFuture<Void> transferLeadership(String memberId) {
         Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP, memberId,
                 "", null);
+        return administer(request, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
+                "leadership did not reach " + memberId + " in time", answer -> state.whenLeaderIs(memberId));
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String memberId, boolean force) {
+        byte[] flags = force ? new byte[] {1} : null;
+        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
+        return administer(request, options.requestTimeout().multipliedBy(2), "the removal of " + memberId
+                + " did not complete in time; it may still complete", answer -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Sends an administrative request to the leader (or handles it here when this member leads); once accepted,
+     * {@code then} says what to wait for. Fails with the request's typed error, or {@link TimeoutException} after
+     * {@code timeout}.
+     */
+    private CompletableFuture<Void> administer(Rpc.Request request, Duration timeout, String timeoutMessage,
+                                               java.util.function.Function<Rpc.Response, CompletableFuture<Void>> then) {
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         answer.whenCompleteAsync((r, error) -> {
@@ -437,36 +461,10 @@ public final class RaftHost implements Host, Log, Sync {
             } else if (r.error() != Rpc.Error.NONE) {
                 done.completeExceptionally(RaftLoop.toException(r));
             } else {
-                state.whenLeaderIs(memberId).whenComplete((v, t) -> done.complete(null));
+                then.apply(r).whenComplete((v, t) -> done.complete(null));
             }
         }, dispatch);
-        deadlines.within(done, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
-                () -> new TimeoutException("leadership did not reach " + memberId + " in time"));
-        try {
-            loop.post(() -> loop.requestChange(request, answer));
-        } catch (ClosedException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String memberId, boolean force) {
-        byte[] flags = force ? new byte[] {1} : null;
-        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
-        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        answer.whenCompleteAsync((r, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else if (r.error() == Rpc.Error.NONE) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(RaftLoop.toException(r));
-            }
-        }, dispatch);
-        deadlines.within(done, options.requestTimeout().multipliedBy(2), () -> new TimeoutException(
-                "the removal of " + memberId + " did not complete in time; it may still complete"));
+        deadlines.within(done, timeout, () -> new TimeoutException(timeoutMessage));
         try {
             loop.post(() -> loop.requestChange(request, answer));
         } catch (ClosedException e) {
@@ -526,6 +524,19 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public long compacted() {
         return store.firstIndex() - 1;
+    }
+
+    @Override
+    public void compact(long until, Iterator<byte[]> events, long count) {
+        if (compactor == null) {
+            throw new KayakException("an in-memory member keeps no snapshots; give it a dataDir");
+        }
+        compactor.compact(until, events, count);
+    }
+
+    @Override
+    public Optional<Snapshot> snapshot() {
+        return member.snapshots().flatMap(s -> s.openLatest()).map(Snapshot::new);
     }
 
     // ---------------------------------------------------------------- Sync

@@ -425,6 +425,12 @@ final class RaftLoop implements Runnable {
             if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
                 writer.submit(rd);
             }
+            for (Ready.SnapshotRequest request : rd.snapshotsToSend()) {
+                // The transport cannot stream snapshots yet (docs/storage.md): the member stays behind until it is
+                // replaced. The core asks again every few election timeouts, so this warning repeats.
+                LOG.warn("{}: member {} needs entries compacted into a snapshot, and snapshots cannot be sent to"
+                        + " other members in this version", node.id(), request.to());
+            }
             // Committed entries first: they were committed before any role change this Ready reports.
             if (!rd.committed().isEmpty()) {
                 onCommitted(rd.committed());

@@ -3,6 +3,8 @@ package io.kayak.runtime;
 import io.kayak.KayakException;
 import io.kayak.core.LogStore;
 import io.kayak.storage.DataDirectory;
+import io.kayak.storage.SnapshotStore;
+import io.kayak.storage.StorageOptions;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,16 +18,18 @@ public final class StoredMember {
     private final String id;
     private final LogStore store;
     private final AutoCloseable resources;
+    private final SnapshotStore snapshots;
 
-    private StoredMember(String id, LogStore store, AutoCloseable resources) {
+    private StoredMember(String id, LogStore store, SnapshotStore snapshots, AutoCloseable resources) {
         this.id = id;
         this.store = store;
+        this.snapshots = snapshots;
         this.resources = resources;
     }
 
     /** A member kept in memory only, with {@code id} (or a fresh one). */
     public static StoredMember inMemory(String id, LogStore store) {
-        return new StoredMember(id != null ? id : freshId(), store, () -> { });
+        return new StoredMember(id != null ? id : freshId(), store, null, () -> { });
     }
 
     /**
@@ -33,7 +37,12 @@ public final class StoredMember {
      * member Y; an empty directory is claimed for {@code requestedId} (or a fresh id).
      */
     public static StoredMember open(Path dataDir, String requestedId) {
-        DataDirectory dir = DataDirectory.open(dataDir);
+        return open(dataDir, requestedId, StorageOptions.defaults());
+    }
+
+    /** {@link #open(Path, String)} with explicit storage options. */
+    public static StoredMember open(Path dataDir, String requestedId, StorageOptions options) {
+        DataDirectory dir = DataDirectory.open(dataDir, options);
         try {
             Optional<String> stored = MemberIdentity.read(dataDir);
             String id;
@@ -51,7 +60,7 @@ public final class StoredMember {
                 id = requestedId != null ? requestedId : freshId();
                 MemberIdentity.write(dataDir, id);
             }
-            return new StoredMember(id, dir.log(), dir);
+            return new StoredMember(id, dir.log(), dir.snapshots(), dir);
         } catch (RuntimeException e) {
             dir.close();
             throw e;
@@ -68,6 +77,11 @@ public final class StoredMember {
 
     public LogStore store() {
         return store;
+    }
+
+    /** The snapshot files, or empty for an in-memory member (which cannot compact its log). */
+    public Optional<SnapshotStore> snapshots() {
+        return Optional.ofNullable(snapshots);
     }
 
     /** Releases the storage (called once the member has stopped). */

@@ -50,6 +50,13 @@ final class LogRecovery {
         while (files.size() > 1 && files.higherKey(files.firstKey()) <= base.index() + 1) {
             fs.delete(files.pollFirstEntry().getValue());
         }
+        // A snapshot install writes its base before it replaces the segments: segments that all end before the
+        // base are its leftovers (a live log always has a segment starting at or right after its base).
+        if (!files.isEmpty() && files.lastKey() <= base.index()) {
+            while (!files.isEmpty()) {
+                fs.delete(files.pollFirstEntry().getValue());
+            }
+        }
         TermRuns terms = new TermRuns();
         LongList configIndexes = new LongList();
         SegmentScanner.RecordSink sink = (index, term, kind) -> {

@@ -1,6 +1,7 @@
 package io.kayak.storage;
 
 import io.kayak.core.CompactedException;
+import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
@@ -624,6 +625,70 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
                 int configsBelow = configIndexes.lastBelow(newFirst) + 1;
                 configIndexes.removeFirst(configsBelow);
                 cache.dropBefore(newFirst);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the log by a snapshot's base. Crash-safe at every step: the unsynced writes are synced, entries after
+     * {@code index} are truncated durably, then the new base is written atomically; from that moment recovery
+     * treats every segment that ends before it as leftovers (see {@link LogRecovery}). Only then does a new empty
+     * segment start at {@code index + 1} and the old segments go.
+     */
+    @Override
+    public void installSnapshot(long index, long term, Configuration configuration) {
+        sync();
+        forceLock.lock();
+        try {
+            lock.lock();
+            try {
+                checkUsable();
+                if (index < base.index()) {
+                    throw new IllegalArgumentException("snapshot index " + index + " is below the log's base "
+                            + base.index());
+                }
+                if (lastIndexLocked() > index) {
+                    truncateFrom(Math.max(index + 1, segments.get(0).firstIndex()));
+                }
+                LogBase newBase = new LogBase(index, term, new IndexedConfiguration(index, configuration));
+                Path current = baseFile;
+                try {
+                    newBase.write(fs, baseFile);
+                    Segment reuse = active();
+                    Segment fresh = reuse.firstIndex() == index + 1 && reuse.lastIndex() == index ? reuse
+                            : createSegment(index + 1);
+                    for (Segment old : new ArrayList<>(segments)) {
+                        if (old == fresh) {
+                            continue;
+                        }
+                        segments.remove(old);
+                        unforced.remove(old);
+                        current = old.file();
+                        old.close();
+                        fs.delete(old.file());
+                    }
+                    if (segments.isEmpty()) {
+                        segments.add(fresh);
+                    }
+                    current = fresh.file();
+                    fresh.handle().force(false);
+                    unforced.remove(fresh);
+                    current = logDir;
+                    fs.syncDirectory(logDir);
+                    directoryDirty = false;
+                } catch (IOException e) {
+                    throw failStop.fail(current, "install snapshot at index " + index, e);
+                }
+                base = newBase;
+                terms.dropBefore(index + 1);
+                configIndexes.removeFirst(configIndexes.size());
+                cache.dropBefore(index + 1);
+                lastReadConfig = null;
+                writeSeq++;
             } finally {
                 lock.unlock();
             }

@@ -27,7 +27,11 @@ class MessageCodecTest {
     void testMessagesCoverEveryTypeOfTheSealedInterface() {
         Set<Class<?>> covered = TestMessages.everyType("a", "b").stream().map(Object::getClass)
                 .collect(Collectors.toSet());
-        assertThat(covered).containsExactlyInAnyOrder(Message.class.getPermittedSubclasses());
+        // InstallSnapshot is never a bare frame: the receiving driver steps it itself once the snapshot's data is
+        // durable, so a peer must not be able to make a member install a snapshot it does not hold.
+        Set<Class<?>> onTheWire = Arrays.stream(Message.class.getPermittedSubclasses())
+                .filter(c -> c != Message.InstallSnapshot.class).collect(Collectors.toSet());
+        assertThat(covered).containsExactlyInAnyOrderElementsOf(onTheWire);
     }
 
     @Test

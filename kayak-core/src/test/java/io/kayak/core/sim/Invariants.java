@@ -34,6 +34,8 @@ final class Invariants {
     private final Map<EntryId, Fingerprint> fingerprints = new HashMap<>();
     private final List<Committed> committed = new ArrayList<>(List.of(new Committed(0, 0)));
     private final List<Entry> applied = new ArrayList<>();
+    /** {@code appliedHashes.get(i)}: the hash of the common applied sequence up to index {@code i}. */
+    private final List<Long> appliedHashes = new ArrayList<>(List.of(0L));
     private long checks;
 
     /** Registers the entry every member starts with as committed. */
@@ -67,6 +69,9 @@ final class Invariants {
     void checkNewLeader(SimNode node) {
         long term = node.raft.term();
         for (int i = 1; i < committed.size(); i++) {
+            if (i < node.raft.firstIndex() - 1) {
+                continue; // compacted into the leader's snapshot, whose state hash was checked
+            }
             Committed c = committed.get(i);
             if (c.seenInTerm() < term && node.raft.termAt(i) != c.term()) {
                 throw new IllegalStateException("leader completeness: " + node.id + " leads term " + term
@@ -103,6 +108,9 @@ final class Invariants {
         boolean leader = node.raft.role() == Role.LEADER;
         Configuration config = node.raft.configuration().configuration();
         for (long i = node.lastCommit + 1; i <= commit; i++) {
+            if (i < node.raft.firstIndex() - 1 && i < committed.size()) {
+                continue; // covered by an installed snapshot: checked by its state hash (checkSnapshot)
+            }
             long term = node.raft.termAt(i);
             // The leader decided this commit with the configuration it has now (or its joint predecessor, whose
             // incoming half is this one): a quorum of it must hold the entry durably.
@@ -156,8 +164,38 @@ final class Invariants {
             }
         } else {
             applied.add(e);
+            appliedHashes.add(chain(appliedHashes.get(appliedHashes.size() - 1), e));
+        }
+        node.stateHash = chain(node.stateHash, e);
+        if (node.stateHash != appliedHashes.get((int) e.index())) {
+            throw new IllegalStateException("state machine safety: " + node.id + " reached state "
+                    + node.stateHash + " at " + e.index() + " where others reached " + appliedHashes.get((int) e.index()));
         }
         node.lastApplied = e.index();
+    }
+
+    /**
+     * State machine safety across snapshots: a snapshot (taken or installed) holds exactly the state every member
+     * reaches by applying the committed entries up to its index, and its term is the committed entry's term there.
+     */
+    void checkSnapshot(SimNode node, SimSnapshot s, String what) {
+        checks++;
+        long index = s.index();
+        if (index >= appliedHashes.size() || appliedHashes.get((int) index) != s.stateHash()) {
+            throw new IllegalStateException("state machine safety: " + node.id + " " + what + " a snapshot at "
+                    + index + " with state " + s.stateHash() + " that no member reached by applying the log");
+        }
+        if (committed.get((int) index).term() != s.metadata().term()) {
+            throw new IllegalStateException(node.id + " " + what + " a snapshot at " + index + " with term "
+                    + s.metadata().term() + " but the committed entry there has term "
+                    + committed.get((int) index).term());
+        }
+    }
+
+    /** The hash of a sequence extended by one entry. */
+    static long chain(long hash, Entry e) {
+        return (hash * 1_000_003L) ^ (e.index() * 31 + e.term()) * 0x9E3779B97F4A7C15L
+                ^ Arrays.hashCode(e.payload()) ^ ((long) e.kind().code() << 56);
     }
 
     private static boolean durableOnQuorum(Set<String> voters, long index, long term, Iterable<SimNode> all) {

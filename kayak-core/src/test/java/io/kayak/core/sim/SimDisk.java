@@ -1,6 +1,7 @@
 package io.kayak.core.sim;
 
 import io.kayak.core.CompactedException;
+import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
@@ -210,6 +211,22 @@ public final class SimDisk implements LogStore {
     }
 
     /**
+     * Replaces the log by a snapshot's base. Like the real store, it syncs earlier writes first and is durable at
+     * once (the base is replaced atomically), so a crash keeps either the old log or the new base.
+     */
+    @Override
+    public void installSnapshot(long index, long term, Configuration configuration) {
+        sync();
+        Image fresh = new Image();
+        fresh.firstIndex = index + 1;
+        fresh.baseTerm = term;
+        fresh.baseConfig = new IndexedConfiguration(index, configuration);
+        fresh.hardState = written.hardState;
+        written = fresh;
+        durable = fresh.copy();
+    }
+
+    /**
      * Crashes the disk: what was synced survives, and of the later writes a prefix of {@code keptWrites} writes
      * (the last of them possibly torn at an entry boundary) survives too, as a real disk might.
      */
@@ -234,7 +251,8 @@ public final class SimDisk implements LogStore {
     public boolean durablyHolds(long index, long term) {
         Image d = durable;
         if (index < d.firstIndex || index > d.lastIndex()) {
-            return index == d.firstIndex - 1 && index > 0 && d.baseTerm == term;
+            // Compacted entries are covered by a durable snapshot of committed state (checked by its hash).
+            return index > 0 && (index < d.firstIndex - 1 || (index == d.firstIndex - 1 && d.baseTerm == term));
         }
         return d.entries.get((int) (index - d.firstIndex)).term() == term;
     }

@@ -36,6 +36,12 @@ final class SimNode {
     long lastApplied;
     /** Highest commit index seen in this incarnation (it must never go down). */
     long lastCommit;
+    /** Hash of the sequence applied by this incarnation's state machine (continued from its snapshot). */
+    long stateHash;
+    /** The member's latest snapshot; durable (written to a temporary name and renamed), so it survives crashes. */
+    SimSnapshot snapshot;
+    /** A snapshot received in full from the leader, being handed to the core. */
+    SimSnapshot incoming;
 
     SimNode(String id, SimDisk disk) {
         this.id = id;
@@ -49,7 +55,10 @@ final class SimNode {
         syncScheduled = false;
         crashAfterNextSend = false;
         awaitingSync.clear();
-        lastApplied = 0;
+        // The application rebuilds its state from its snapshot, then applies the log after it.
+        lastApplied = snapshot == null ? 0 : snapshot.index();
+        stateHash = snapshot == null ? 0 : snapshot.stateHash();
+        incoming = null;
         lastCommit = raft.commitIndex();
     }
 

@@ -3,6 +3,7 @@ package io.kayak.core.sim;
 import io.kayak.core.Configuration;
 import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
+import io.kayak.core.IndexedConfiguration;
 import io.kayak.core.Message;
 import io.kayak.core.RaftException;
 import io.kayak.core.RaftNode;
@@ -10,6 +11,7 @@ import io.kayak.core.RaftOptions;
 import io.kayak.core.ReadState;
 import io.kayak.core.Ready;
 import io.kayak.core.Role;
+import io.kayak.core.SnapshotMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -132,6 +134,7 @@ public final class Simulation {
             scheduleMembershipChanges();
         }
         scheduleWorkload();
+        schedule(100 + random.nextInt(300), null, this::compactSomewhere);
         if (settings.faults()) {
             new FaultSchedule(this).scheduleUntil(settings.faultMillis());
         }
@@ -165,7 +168,9 @@ public final class Simulation {
     }
 
     private RaftOptions options(String id, long seed) {
-        return RaftOptions.builder(id).seed(seed).maxAppendBytes(settings.maxAppendBytes())
+        SimSnapshot snapshot = nodes.get(id).snapshot;
+        return RaftOptions.builder(id).seed(seed).applied(snapshot == null ? 0 : snapshot.index())
+                .maxAppendBytes(settings.maxAppendBytes())
                 .maxInflightMessages(settings.maxInflightMessages()).preVote(settings.preVote())
                 .checkQuorum(settings.checkQuorum()).build();
     }
@@ -248,6 +253,12 @@ public final class Simulation {
             if (rd.overwrites() && !node.awaitingSync.isEmpty()) {
                 // Ready's contract: earlier writes become durable, and their acknowledgements leave, first.
                 completeSync(node, false);
+            }
+            if (rd.snapshot() != null) {
+                installSnapshot(node, rd.snapshot());
+            }
+            for (Ready.SnapshotRequest request : rd.snapshotsToSend()) {
+                sendSnapshot(node, request);
             }
             if (!rd.entries().isEmpty()) {
                 invariants.checkWrite(node, rd.entries());
@@ -411,6 +422,108 @@ public final class Simulation {
             drain(node);
         }
         schedule(5 + random.nextInt(30), null, this::readSomewhere);
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * A random member takes a snapshot of its applied state and compacts its log, keeping a random trailing window
+     * of entries before the snapshot (so lagging members sometimes catch up from the log, sometimes not).
+     */
+    private void compactSomewhere() {
+        if (!workloadOn) {
+            return;
+        }
+        schedule(50 + random.nextInt(400), null, this::compactSomewhere);
+        SimNode node = randomRunningNode();
+        if (node == null || node.lastApplied == 0
+                || (node.snapshot != null && node.snapshot.index() >= node.lastApplied)) {
+            return;
+        }
+        long index = node.lastApplied;
+        IndexedConfiguration config = node.disk.configurationBefore(index + 1);
+        if (config == null) {
+            return;
+        }
+        SimSnapshot snapshot = new SimSnapshot(new SnapshotMetadata(index, node.disk.term(index),
+                config.configuration()), node.stateHash);
+        invariants.checkSnapshot(node, snapshot, "took");
+        node.snapshot = snapshot;
+        long keep = random.nextInt(3) == 0 ? 0 : random.nextInt(20);
+        long upTo = Math.max(node.disk.firstIndex() - 1, index - keep);
+        node.disk.compact(upTo);
+        note("compaction", node.id + " snapshot at " + index + ", log from " + node.disk.firstIndex());
+    }
+
+    /**
+     * The leader's driver streams its latest snapshot. Modelled as one message subject to the network's drops,
+     * duplicates and delays; the transfer sometimes fails outright, which the driver reports to the core.
+     */
+    private void sendSnapshot(SimNode leader, Ready.SnapshotRequest request) {
+        SimSnapshot snapshot = leader.snapshot;
+        if (snapshot == null) {
+            throw new IllegalStateException(leader.id + " was asked for a snapshot but never took one");
+        }
+        if (workloadOn && random.nextInt(8) == 0) {
+            note("snapshot-send-failed", leader.id + " -> " + request.to());
+            leader.raft.reportSnapshot(request.to(), false);
+            return;
+        }
+        Message.InstallSnapshot m = new Message.InstallSnapshot(leader.id, request.to(), request.term(),
+                snapshot.metadata());
+        trace.add(now, leader.id + " streams snapshot at " + snapshot.index() + " to " + request.to());
+        messages++;
+        if (network.drops(m.from(), m.to())) {
+            dropped++;
+            return;
+        }
+        int copies = network.duplicates() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            SimNode target = nodes.get(m.to());
+            schedule(network.delay(), m.to(), () -> onNode(target, -1, () -> receiveSnapshot(target, m, snapshot)));
+        }
+    }
+
+    /**
+     * The receiver writes the snapshot under a temporary name and syncs it, which takes a while; a crash meanwhile
+     * loses the partial file. Once durable, the core steps the InstallSnapshot.
+     */
+    private void receiveSnapshot(SimNode node, Message.InstallSnapshot m, SimSnapshot snapshot) {
+        int incarnation = node.incarnation;
+        long writeMillis = 1 + random.nextInt(settings.maxSyncMillis() * 2);
+        if (workloadOn && settings.faults() && random.nextInt(6) == 0) {
+            long crashAt = random.nextInt((int) writeMillis);
+            long down = 1 + random.nextInt(50);
+            schedule(crashAt, null, () -> {
+                if (node.alive && node.incarnation == incarnation) {
+                    note("crash-mid-install", node.id + " for " + down + " ms");
+                    crash(node);
+                    schedule(down, null, () -> restart(node));
+                }
+            });
+        }
+        schedule(writeMillis, node.id, () -> onNode(node, incarnation, () -> {
+            trace.add(now, "deliver " + m);
+            node.incoming = snapshot;
+            node.raft.step(m);
+            drain(node);
+            node.incoming = null;
+        }));
+    }
+
+    /** The driver's part of a Ready's snapshot: replace the log, then rebuild the state machine from the data. */
+    private void installSnapshot(SimNode node, SnapshotMetadata metadata) {
+        SimSnapshot snapshot = node.incoming;
+        if (snapshot == null || !snapshot.metadata().equals(metadata)) {
+            throw new IllegalStateException(node.id + " was told to install " + metadata + " but received "
+                    + snapshot);
+        }
+        invariants.checkSnapshot(node, snapshot, "installed");
+        node.disk.installSnapshot(metadata.index(), metadata.term(), metadata.configuration());
+        node.snapshot = snapshot;
+        node.lastApplied = metadata.index();
+        node.stateHash = snapshot.stateHash();
+        note("install", node.id + " snapshot at " + metadata.index());
     }
 
     // ---------------------------------------------------------------- faults (used by FaultSchedule)
