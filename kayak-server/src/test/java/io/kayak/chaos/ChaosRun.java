@@ -65,15 +65,23 @@ final class ChaosRun {
             if (!DialerLookup.available()) {
                 throw new IllegalStateException("partitions need /proc/net/tcp (Linux)");
             }
-            cluster.startMembers(settings.members());
-            recorder.event("started " + cluster.active());
-            StaleReadProbe probe = new StaleReadProbe(KEYS, http, recorder, cluster::httpOf);
-            faults = workload(cluster, probe, problems);
-            probes = probe.fired();
-            recorder.event("healing");
-            cluster.healAll();
-            awaitConvergence(cluster, problems);
-            divergence = finalReads(cluster);
+            try {
+                cluster.startMembers(settings.members());
+                recorder.event("started " + cluster.active());
+                StaleReadProbe probe = new StaleReadProbe(KEYS, http, recorder, cluster::httpOf);
+                faults = workload(cluster, probe, problems);
+                probes = probe.fired();
+                recorder.event("healing");
+                cluster.healAll();
+                awaitConvergence(cluster, problems);
+                divergence = finalReads(cluster);
+            } catch (IOException | RuntimeException e) {
+                // The cluster's directory goes away on close: keep the members' logs before it does.
+                recorder.event("run aborted: " + e);
+                Path kept = keep(recorder.history(), cluster, null);
+                throw new IllegalStateException("chaos run " + settings.name() + " seed=" + settings.seed()
+                        + " aborted (evidence in " + kept.getParent() + "): " + e.getMessage(), e);
+            }
             if (cluster.unidentifiedDialers() > 0) {
                 recorder.event(cluster.unidentifiedDialers() + " proxied connection(s) from unidentified dialers");
             }
@@ -218,7 +226,9 @@ final class ChaosRun {
         Path file = dir.resolve("history.jsonl");
         HistoryFile.write(history, file);
         Files.write(dir.resolve("operations.log"), recorder.notes());
-        Files.writeString(dir.resolve("summary.txt"), report.summary());
+        if (report != null) {
+            Files.writeString(dir.resolve("summary.txt"), report.summary());
+        }
         for (ServerProcess p : cluster.processes()) {
             if (Files.exists(p.logFile())) {
                 Files.copy(p.logFile(), dir.resolve(p.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
