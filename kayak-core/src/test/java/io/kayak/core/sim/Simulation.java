@@ -1,6 +1,8 @@
 package io.kayak.core.sim;
 
 import io.kayak.core.Configuration;
+import io.kayak.core.check.LinearizabilityChecker;
+import io.kayak.core.check.Verdict;
 import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
 import io.kayak.core.IndexedConfiguration;
@@ -62,7 +64,8 @@ public final class Simulation {
     /** What a run did, for reports. */
     public record Result(long seed, int size, long events, long messages, long dropped, long checks,
                          int proposals, int proposalsCommitted, int readsReleased, int readsFailed,
-                         Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm) {
+                         Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm,
+                         int historyOperations, boolean linearizable) {
     }
 
     private record Event(long time, long seq, String node, Runnable action) {
@@ -84,6 +87,7 @@ public final class Simulation {
     private long dropped;
     private long nextRequestId = 1;
     private final Map<Long, Long> readRequired = new HashMap<>();
+    private final RegisterHistory register = new RegisterHistory();
     private final Map<String, long[]> proposals = new HashMap<>();
     private int proposalsCommitted;
     private int readsReleased;
@@ -161,10 +165,18 @@ public final class Simulation {
                     + " ms after healing; " + nodes.values().stream()
                     .map(n -> n.raft + " " + n.raft.configuration().configuration()).toList());
         }
+        // The whole run, as clients of a register store saw it, must be linearizable. A search that runs out of
+        // budget proves nothing either way: it is counted and reported, never passed off as a success.
+        io.kayak.core.check.Result checked = LinearizabilityChecker.check(register.build(),
+                Long.getLong("kayak.sim.checkBudget", 2_000_000L));
+        if (checked.verdict() == Verdict.NOT_LINEARIZABLE) {
+            throw new IllegalStateException("linearizability: " + checked.describe());
+        }
+        boolean linearizable = checked.verdict() == Verdict.LINEARIZABLE;
         SimNode leader = currentLeader();
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
                 proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
-                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term());
+                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable);
     }
 
     private RaftOptions options(String id, long seed) {
@@ -271,18 +283,21 @@ public final class Simulation {
             for (Entry e : rd.committed()) {
                 invariants.checkApply(node, e, nodes.values());
                 onApplied(node, e);
+                register.applied(node, e, now);
             }
             for (ReadState rs : rd.reads()) {
                 Long required = readRequired.remove(rs.requestId());
                 if (required != null) {
                     invariants.checkRead(node, rs.requestId(), rs.index(), required);
                     readsReleased++;
+                    register.readReleased(rs.requestId(), rs.index(), now);
                 }
             }
             for (long failed : rd.failedReads()) {
                 if (readRequired.remove(failed) != null) {
                     readsFailed++;
                 }
+                register.readFailed(failed, now);
             }
             if (rd.mustPersist() || !node.awaitingSync.isEmpty()) {
                 node.awaitingSync.add(new SimNode.AwaitingSync(rd.messagesAfterPersist(),
@@ -385,12 +400,16 @@ public final class Simulation {
             try {
                 long first = node.raft.propose(batch);
                 for (int i = 0; i < count; i++) {
-                    proposals.put(new String(batch.get(i), StandardCharsets.UTF_8),
-                            new long[] {first + i, node.raft.term(), 0});
+                    String value = new String(batch.get(i), StandardCharsets.UTF_8);
+                    proposals.put(value, new long[] {first + i, node.raft.term(), 0});
+                    register.proposed(value, node, first + i, node.raft.term(), now);
                 }
                 trace.add(now, node.id + " proposed " + count + " at " + first);
             } catch (RaftException e) {
                 trace.add(now, node.id + " refused proposal: " + e.getMessage());
+                for (byte[] payload : batch) {
+                    register.refused(new String(payload, StandardCharsets.UTF_8), now);
+                }
             }
             drain(node);
         }
@@ -417,6 +436,7 @@ public final class Simulation {
             long id = nextRequestId++;
             // Everything committed anywhere before the read is asked must be covered by its index.
             readRequired.put(id, invariants.maxCommitted());
+            register.readAsked(id, node, now, RegisterHistory.keyOf("r" + id));
             trace.add(now, node.id + " asks read " + id);
             node.raft.readIndex(id);
             drain(node);

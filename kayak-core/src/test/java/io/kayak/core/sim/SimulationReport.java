@@ -20,6 +20,8 @@ public final class SimulationReport {
     private long totalConvergence;
     private long maxConvergenceSeed;
     private long wallMillis;
+    private long historyOperations;
+    private int linearizableRuns;
 
     /** Runs the seeds the system properties ask for (see {@link SimulationTest}). */
     public static SimulationReport runConfigured() {
@@ -45,6 +47,8 @@ public final class SimulationReport {
 
     private void add(Simulation.Result r) {
         runs++;
+        historyOperations += r.historyOperations();
+        linearizableRuns += r.linearizable() ? 1 : 0;
         runsBySize.merge(r.size(), 1, Integer::sum);
         events += r.events();
         messages += r.messages();
@@ -83,10 +87,13 @@ public final class SimulationReport {
                         + " state-machine safety, monotonic commit, apply only durable quorum-committed entries,"
                         + " promises (votes, acknowledgements) durable before they leave,"
                         + " no stale read%n"
+                        + "  linearizability: %,d client operations checked; %d runs proven linearizable, %d undecided"
+                        + " within the search budget, none refuted%n"
                         + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
                         + " max %d ms (seed %d) of simulated time",
                 runs, runsBySize, wallMillis / 1000.0, events, messages, dropped, checks, proposals,
-                proposalsCommitted, readsReleased, readsFailed, faults, runs == 0 ? 0 : totalConvergence / runs,
+                proposalsCommitted, readsReleased, readsFailed, faults, historyOperations, linearizableRuns,
+                runs - linearizableRuns, runs == 0 ? 0 : totalConvergence / runs,
                 maxConvergence, maxConvergenceSeed);
     }
 }
