@@ -1,6 +1,7 @@
 package io.kayak;
 
 import io.kayak.runtime.PeerNetwork;
+import io.kayak.transport.TlsFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
+ *   <tr><td>tls</td><td>none: members talk plaintext</td></tr>
  *   <tr><td>promotionLag / promotionDelay</td><td>a learner within 100 entries of the commit index for 200 ms is
  *   promoted to voter</td></tr>
  * </table>
@@ -45,6 +47,7 @@ public final class HostOptions {
     private final long promotionLag;
     private final Duration promotionDelay;
     private final String replaces;
+    private final TlsFiles tls;
     private final int segmentCapacity;
 
     private HostOptions(Builder b) {
@@ -64,6 +67,7 @@ public final class HostOptions {
         this.promotionLag = b.promotionLag;
         this.promotionDelay = b.promotionDelay;
         this.replaces = b.replaces;
+        this.tls = b.tls;
         if (cluster.isEmpty() || promotionLag < 0 || promotionDelay.isNegative()) {
             throw new IllegalArgumentException("cluster must be named; promotion lag and delay must not be negative");
         }
@@ -129,7 +133,11 @@ public final class HostOptions {
         return meterRegistry;
     }
 
-    /** The cluster's name: members only talk to members of the same cluster (checked at every connection). */
+    /**
+     * The cluster's name. Seeding fixes a cluster id of this name plus a random suffix, stored in the data
+     * directory; members only talk to members presenting that id (checked at every connection), and a data
+     * directory of another cluster refuses to start.
+     */
     public String cluster() {
         return cluster;
     }
@@ -152,6 +160,16 @@ public final class HostOptions {
         return replaces;
     }
 
+    /**
+     * This member's TLS material for member-to-member traffic, or {@code null} for plaintext. With TLS, every
+     * connection between members is TLS 1.3 with mutual authentication, and only members holding a certificate
+     * of the trusted CA can join, vote, replicate or forward. Rewritten files are picked up for new connections
+     * without a restart.
+     */
+    public TlsFiles tls() {
+        return tls;
+    }
+
     /** Builds {@link HostOptions}. */
     public static final class Builder {
         private String id;
@@ -169,6 +187,7 @@ public final class HostOptions {
         private long promotionLag = 100;
         private Duration promotionDelay = Duration.ofMillis(200);
         private String replaces;
+        private TlsFiles tls;
         private int segmentCapacity = io.kayak.storage.StorageOptions.DEFAULT_SEGMENT_CAPACITY;
 
         private Builder() {
@@ -256,6 +275,12 @@ public final class HostOptions {
 
         public Builder replaces(String memberId) {
             this.replaces = memberId;
+            return this;
+        }
+
+        /** Mutual TLS between members with these PEM files ({@code null}, the default, for plaintext). */
+        public Builder tls(TlsFiles files) {
+            this.tls = files;
             return this;
         }
 

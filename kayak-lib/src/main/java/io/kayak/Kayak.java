@@ -54,6 +54,7 @@ public final class Kayak {
     }
 
     private static PeerNetwork network(HostOptions options) {
-        return options.network() != null ? options.network().get() : new NettyPeerNetwork(options.listen());
+        return options.network() != null ? options.network().get()
+                : new NettyPeerNetwork(options.listen(), b -> b.tls(options.tls()));
     }
 }

@@ -35,8 +35,13 @@ public final class TcpCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Options for member {@code id}. The election timeout is longer than the default: these tests share two cores
+     * with whole builds, and a starved leader would otherwise lose its quorum check and make them flaky.
+     */
     public HostOptions options(String id) {
-        return HostOptions.builder().id(id).listen(address(id)).dataDir(dir.resolve(id)).build();
+        return HostOptions.builder().id(id).listen(address(id)).dataDir(dir.resolve(id))
+                .electionTimeout(java.time.Duration.ofSeconds(1)).build();
     }
 
     public Path dataDir(String id) {

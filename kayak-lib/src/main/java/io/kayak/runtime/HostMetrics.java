@@ -1,6 +1,8 @@
 package io.kayak.runtime;
 
+import io.kayak.transport.TransportStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -18,7 +20,7 @@ import java.util.function.LongSupplier;
  * {@code kayak.commit.latency} (append to commit, for appends made on this member), {@code kayak.fsync.latency}
  * (one group commit), {@code kayak.leader.changes}, {@code kayak.term}, {@code kayak.appends.pending},
  * {@code kayak.follower.lag} (entries a follower is behind the leader, tagged {@code follower}, on the leader only)
- * and {@code kayak.storage.failures}. Without a registry they go to an empty composite registry, which costs
+ * and {@code kayak.storage.failures}; with the TCP transport also its refused and failed connections. Without a registry they go to an empty composite registry, which costs
  * next to nothing.
  */
 final class HostMetrics {
@@ -47,6 +49,24 @@ final class HostMetrics {
                 .description("storage errors (each stops the member)").tags(tags).register(this.registry);
         Gauge.builder("kayak.term", term, AtomicLong::get).tags(tags).register(this.registry);
         Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(this.registry);
+    }
+
+    /**
+     * Publishes the transport's counters of refused and failed connections: {@code kayak.transport.protocol.errors},
+     * {@code kayak.transport.tls.failures}, {@code kayak.transport.handshakes.rejected} and
+     * {@code kayak.transport.connections.refused}, so hostile or misconfigured peers show up in monitoring.
+     */
+    void transport(TransportStats stats) {
+        FunctionCounter.builder("kayak.transport.protocol.errors", stats, TransportStats::protocolErrors)
+                .description("connections closed because the peer broke the protocol").tags(tags)
+                .register(registry);
+        FunctionCounter.builder("kayak.transport.tls.failures", stats, TransportStats::tlsFailures)
+                .description("connections closed because TLS failed").tags(tags).register(registry);
+        FunctionCounter.builder("kayak.transport.handshakes.rejected", stats, TransportStats::handshakesRejected)
+                .description("inbound handshakes refused (another cluster, wrong member)").tags(tags)
+                .register(registry);
+        FunctionCounter.builder("kayak.transport.connections.refused", stats, TransportStats::connectionsRefused)
+                .description("inbound connections closed at the connection limit").tags(tags).register(registry);
     }
 
     void committed(int entries) {

@@ -13,18 +13,27 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Which member a data directory belongs to ({@code dataDir/member}), written once when the member is created and
- * checked at every start, so a directory is never silently reused by another member.
+ * Which member a data directory belongs to ({@code dataDir/member}), written when the member is created and
+ * checked at every start, so a directory is never silently reused by another member; and, once known, the id of
+ * the cluster it belongs to, so it is never silently reused in another cluster.
+ *
+ * <p>Format: {@code kayak-member-v1}, {@code id=...}, then optionally {@code cluster=...}. Files written before
+ * cluster ids existed have no third line and still read; readers that predate it ignore the third line.
  */
 final class MemberIdentity {
     static final String FILE = "member";
     private static final String HEADER = "kayak-member-v1";
+    private static final String CLUSTER = "cluster=";
+
+    /** A stored identity; {@code clusterId} is {@code null} until the member has seeded or joined a cluster. */
+    record Stored(String id, String clusterId) {
+    }
 
     private MemberIdentity() {
     }
 
-    /** The stored member id, if the directory has one. */
-    static Optional<String> read(Path dataDir) {
+    /** The stored identity, if the directory has one. */
+    static Optional<Stored> read(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -36,17 +45,28 @@ final class MemberIdentity {
                 throw new KayakException("unreadable member identity in " + file + ": expected '" + HEADER
                         + "' then 'id=...'");
             }
-            return Optional.of(lines[1].substring(3));
+            String cluster = null;
+            if (lines.length >= 3 && lines[2].startsWith(CLUSTER) && lines[2].length() > CLUSTER.length()) {
+                cluster = lines[2].substring(CLUSTER.length());
+            } else if (lines.length >= 3 && !lines[2].isEmpty()) {
+                throw new KayakException("unreadable member identity in " + file + ": third line must be '"
+                        + CLUSTER + "...'");
+            }
+            return Optional.of(new Stored(lines[1].substring(3), cluster));
         } catch (IOException e) {
             throw new KayakException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Records {@code id} durably: temp file, fsync, rename, fsync of the directory. */
-    static void write(Path dataDir, String id) {
+    /**
+     * Records {@code id} and {@code clusterId} ({@code null} if not known yet) durably: temp file, fsync,
+     * rename, fsync of the directory.
+     */
+    static void write(Path dataDir, String id, String clusterId) {
         Path file = dataDir.resolve(FILE);
         Path temp = dataDir.resolve(FILE + ".tmp");
-        byte[] content = (HEADER + "\nid=" + id + "\n").getBytes(StandardCharsets.UTF_8);
+        String text = HEADER + "\nid=" + id + "\n" + (clusterId == null ? "" : CLUSTER + clusterId + "\n");
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(dataDir);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

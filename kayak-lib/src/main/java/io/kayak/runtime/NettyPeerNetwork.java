@@ -113,6 +113,14 @@ public final class NettyPeerNetwork implements PeerNetwork {
     }
 
     @Override
+    public void adoptClusterId(String clusterId) {
+        NettyTransport t = transport;
+        if (t != null) {
+            t.adoptClusterId(clusterId);
+        }
+    }
+
+    @Override
     public void send(String address, Message message) {
         NettyTransport t = transport;
         InetSocketAddress to = resolve(address);

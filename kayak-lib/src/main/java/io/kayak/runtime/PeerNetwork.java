@@ -16,8 +16,18 @@ public interface PeerNetwork extends AutoCloseable {
         void onRpc(Rpc rpc);
     }
 
-    /** Starts listening as member {@code selfId} of cluster {@code clusterId}. */
+    /**
+     * Starts listening as member {@code selfId} of cluster {@code clusterId}; an empty id means this member is
+     * joining and learns the id from its JOIN answer ({@link #adoptClusterId}).
+     */
     void start(String clusterId, String selfId, Inbound inbound);
+
+    /**
+     * Fixes the cluster id a joining member learnt from its JOIN answer. Networks that do not check cluster ids
+     * (in-process test networks) ignore it.
+     */
+    default void adoptClusterId(String clusterId) {
+    }
 
     /** Sends a Raft message to the member at {@code address}. */
     void send(String address, Message message);

@@ -63,6 +63,7 @@ public final class RaftHost implements Host, Log, Sync {
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final HostMetrics metrics;
     /** Null for an in-memory member, which has no snapshot store. */
     private final Compactor compactor;
 
@@ -87,6 +88,7 @@ public final class RaftHost implements Host, Log, Sync {
         this.deadlines = new Deadlines("kayak-deadlines-" + id);
         RaftLoop[] loopRef = new RaftLoop[1];
         HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
+        this.metrics = metricsRef[0];
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
@@ -140,6 +142,13 @@ public final class RaftHost implements Host, Log, Sync {
     public static RaftHost open(HostOptions options, StoredMember member, PeerNetwork network, boolean seed) {
         String id = member.id();
         LogStore store = member.store();
+        try {
+            member.checkCluster(options.cluster(), seed && store.lastIndex() == 0);
+        } catch (RuntimeException e) {
+            network.close();
+            member.close();
+            throw e;
+        }
         if (seed && store.lastIndex() == 0) {
             Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
             store.append(List.of(RaftNode.bootstrapEntry(config)));
@@ -160,7 +169,9 @@ public final class RaftHost implements Host, Log, Sync {
 
     private void start() {
         // The network first: if its port is taken, nothing else has started yet.
-        network.start(options.cluster(), id, new PeerNetwork.Inbound() {
+        // A member that is joining knows no cluster id yet: it learns it from its JOIN answer (joinThrough).
+        String cluster = member.clusterId() == null ? "" : member.clusterId();
+        network.start(cluster, id, new PeerNetwork.Inbound() {
             @Override
             public void onMessage(io.kayak.core.Message message) {
                 postQuietly(() -> loop.deliver(message));
@@ -171,6 +182,9 @@ public final class RaftHost implements Host, Log, Sync {
                 postQuietly(() -> loop.onRpc(rpc));
             }
         });
+        if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
+            metrics.transport(tcp.stats());
+        }
         writerThread.start();
         loopThread.start();
         LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());
@@ -200,6 +214,7 @@ public final class RaftHost implements Host, Log, Sync {
             try {
                 Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
                 if (r.error() == Rpc.Error.NONE) {
+                    adoptCluster(r);
                     Configuration config = ConfigurationCodec.decode(r.configuration());
                     loop.post(() -> loop.learnAddresses(config));
                     awaitMembership();
@@ -214,6 +229,21 @@ public final class RaftHost implements Host, Log, Sync {
             }
         }
         throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
+    }
+
+    /**
+     * Fixes the cluster id the JOIN answer names, durably, before any of the cluster's Raft traffic can reach this
+     * member (its handshakes are refused until then). Networks that carry no id (in-process ones) leave the answer
+     * without one; the configured name then stands in, as it did before cluster ids existed.
+     */
+    private void adoptCluster(Rpc.Response answer) {
+        String cluster = answer.clusterId().isEmpty() ? options.cluster() : answer.clusterId();
+        if (!cluster.equals(options.cluster()) && !cluster.startsWith(options.cluster() + "-")) {
+            throw new KayakException("member " + id + " was configured for a cluster named " + options.cluster()
+                    + " but was admitted by cluster " + cluster);
+        }
+        member.adoptCluster(cluster);
+        network.adoptClusterId(cluster);
     }
 
     private Rpc.Response call(String target, Rpc.Kind kind, java.time.Duration timeout) {

@@ -7,29 +7,40 @@ import io.kayak.storage.SnapshotStore;
 import io.kayak.storage.StorageOptions;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A member's identity and storage, as found (or created) at start: the member id, the log store, and what to
- * close when the member stops (the data directory's lock).
+ * A member's identity and storage, as found (or created) at start: the member id, the id of the cluster it
+ * belongs to (once it has seeded or joined one), the log store, and what to close when the member stops (the
+ * data directory's lock).
  */
 public final class StoredMember {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final String id;
     private final LogStore store;
     private final AutoCloseable resources;
     private final SnapshotStore snapshots;
+    /** The data directory, or {@code null} for a member kept in memory. */
+    private final Path dataDir;
+    private volatile String clusterId;
 
-    private StoredMember(String id, LogStore store, SnapshotStore snapshots, AutoCloseable resources) {
+    private StoredMember(String id, String clusterId, LogStore store, SnapshotStore snapshots, Path dataDir,
+                         AutoCloseable resources) {
         this.id = id;
+        this.clusterId = clusterId;
         this.store = store;
         this.snapshots = snapshots;
+        this.dataDir = dataDir;
         this.resources = resources;
     }
 
-    /** A member kept in memory only, with {@code id} (or a fresh one). */
+    /** A member kept in memory only, with {@code id} (or a fresh one), in no cluster yet. */
     public static StoredMember inMemory(String id, LogStore store) {
-        return new StoredMember(id != null ? id : freshId(), store, null, () -> { });
+        return new StoredMember(id != null ? id : freshId(), null, store, null, null, () -> { });
     }
 
     /**
@@ -44,10 +55,12 @@ public final class StoredMember {
     public static StoredMember open(Path dataDir, String requestedId, StorageOptions options) {
         DataDirectory dir = DataDirectory.open(dataDir, options);
         try {
-            Optional<String> stored = MemberIdentity.read(dataDir);
+            Optional<MemberIdentity.Stored> stored = MemberIdentity.read(dataDir);
             String id;
+            String cluster = null;
             if (stored.isPresent()) {
-                id = stored.get();
+                id = stored.get().id();
+                cluster = stored.get().clusterId();
                 if (requestedId != null && !requestedId.equals(id)) {
                     throw new KayakException("the data directory " + dataDir + " belongs to member " + id
                             + ", not to " + requestedId + "; use another directory for a new member");
@@ -58,9 +71,9 @@ public final class StoredMember {
                             + " identity (" + MemberIdentity.FILE + "); refusing to guess whose it is");
                 }
                 id = requestedId != null ? requestedId : freshId();
-                MemberIdentity.write(dataDir, id);
+                MemberIdentity.write(dataDir, id, null);
             }
-            return new StoredMember(id, dir.log(), dir.snapshots(), dir);
+            return new StoredMember(id, cluster, dir.log(), dir.snapshots(), dataDir, dir);
         } catch (RuntimeException e) {
             dir.close();
             throw e;
@@ -71,8 +84,63 @@ public final class StoredMember {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A new cluster id for a cluster named {@code name}: the name, a dash, and 48 random bits in hex. */
+    public static String newClusterId(String name) {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return name + "-" + HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * Checks that this member may serve in a cluster named {@code name}, fixing its cluster id first if it has
+     * none: a new id for a member that seeds ({@code seeding}), the bare name for a data directory written before
+     * cluster ids existed (its peers present the name), nothing for a member about to join (it learns the id
+     * from its JOIN answer).
+     *
+     * @throws KayakException if the stored cluster id belongs to a cluster of another name, naming both
+     */
+    public void checkCluster(String name, boolean seeding) {
+        String current = clusterId;
+        if (current == null) {
+            if (store.lastIndex() > 0) {
+                adoptCluster(name);
+            } else if (seeding) {
+                adoptCluster(newClusterId(name));
+            }
+            return;
+        }
+        if (!current.equals(name) && !current.startsWith(name + "-")) {
+            throw new KayakException("member " + id + " belongs to cluster " + current + ", not to a cluster named "
+                    + name + (dataDir == null ? "" : " (data directory " + dataDir + ")"));
+        }
+    }
+
+    /**
+     * Fixes the cluster id (durably, with a data directory). Idempotent for the same id.
+     *
+     * @throws KayakException if another cluster id is already fixed, naming both
+     */
+    public synchronized void adoptCluster(String cluster) {
+        if (cluster.equals(clusterId)) {
+            return;
+        }
+        if (clusterId != null) {
+            throw new KayakException("member " + id + " belongs to cluster " + clusterId + ", not to cluster "
+                    + cluster);
+        }
+        if (dataDir != null) {
+            MemberIdentity.write(dataDir, id, cluster);
+        }
+        clusterId = cluster;
+    }
+
     public String id() {
         return id;
+    }
+
+    /** The cluster this member belongs to, or {@code null} while it has neither seeded nor joined one. */
+    public String clusterId() {
+        return clusterId;
     }
 
     public LogStore store() {

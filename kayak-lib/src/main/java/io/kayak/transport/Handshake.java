@@ -24,15 +24,36 @@ final class Handshake {
                 .setTargetMemberId(targetMemberId)).build();
     }
 
-    /** The acceptor's answer to {@code hello}, arriving at member {@code ownId} of cluster {@code clusterId}. */
+    /** What an accepted connection may carry. */
+    enum Scope {
+        /** Everything: both sides belong to the same cluster. */
+        MEMBER,
+        /** Only JOIN requests: the connector is joining and does not know the cluster id yet. */
+        JOIN_ONLY,
+        /** Only answers: this member is joining and does not know the cluster id yet. */
+        ANSWERS_ONLY
+    }
+
+    /**
+     * The acceptor's answer to {@code hello}, arriving at member {@code ownId} of cluster {@code clusterId}
+     * (empty while this member is still joining).
+     */
     static HelloReply judge(Hello hello, String clusterId, String ownId) {
         if (hello.getProtocolVersion() != PROTOCOL_VERSION) {
             return refusal(RefusalReason.UNSUPPORTED_PROTOCOL_VERSION, "expected protocol version "
                     + PROTOCOL_VERSION + ", got " + Integer.toUnsignedString(hello.getProtocolVersion()));
         }
-        if (!hello.getClusterId().equals(clusterId)) {
-            return refusal(RefusalReason.CLUSTER_MISMATCH,
-                    "expected cluster " + clusterId + ", got " + hello.getClusterId());
+        String theirs = hello.getClusterId();
+        boolean anyMember = hello.getTargetMemberId().isEmpty();
+        if (clusterId.isEmpty() && !anyMember) {
+            return refusal(RefusalReason.NOT_JOINED_YET, "member " + ownId
+                    + " has not joined a cluster yet, got cluster " + theirs);
+        }
+        // A joiner knows no cluster id until its JOIN answer: it may connect without one, to "any member", and
+        // then ask to join and nothing else (see scope). A joining acceptor likewise lets in answers only.
+        boolean unknownOnEitherSide = anyMember && (theirs.isEmpty() || clusterId.isEmpty());
+        if (!theirs.equals(clusterId) && !unknownOnEitherSide) {
+            return refusal(RefusalReason.CLUSTER_MISMATCH, "expected cluster " + clusterId + ", got " + theirs);
         }
         if (hello.getMemberId().isEmpty()) {
             return refusal(RefusalReason.INVALID_HELLO, "empty member id");
@@ -47,6 +68,14 @@ final class Handshake {
                     "this is member " + ownId + ", not " + hello.getTargetMemberId());
         }
         return HelloReply.newBuilder().setAccepted(true).build();
+    }
+
+    /** What a connection accepted by {@link #judge} may carry. */
+    static Scope scope(Hello hello, String clusterId) {
+        if (clusterId.isEmpty()) {
+            return Scope.ANSWERS_ONLY;
+        }
+        return hello.getClusterId().isEmpty() ? Scope.JOIN_ONLY : Scope.MEMBER;
     }
 
     static Frame reply(HelloReply reply) {

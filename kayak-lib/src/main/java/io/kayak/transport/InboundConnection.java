@@ -4,9 +4,11 @@ import io.kayak.core.Message;
 import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.Hello;
 import io.kayak.transport.proto.RaftProto.HelloReply;
+import io.kayak.transport.proto.RaftProto.RefusalReason;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,12 +28,18 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
     private final TransportOptions options;
     private final TransportStats stats;
     private final MessageHandler handler;
+    private final ClusterIdentity cluster;
+    private Handshake.Scope scope;
+    /** The cluster id the connector presented. */
+    private String peerCluster;
     /** Null until the handshake is accepted. */
     private String peerId;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
-    InboundConnection(TransportOptions options, TransportStats stats, MessageHandler handler) {
+    InboundConnection(TransportOptions options, ClusterIdentity cluster, TransportStats stats,
+                      MessageHandler handler) {
+        this.cluster = cluster;
         this.options = options;
         this.stats = stats;
         this.handler = handler;
@@ -74,16 +82,25 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         Hello hello = frame.getHello();
-        HelloReply reply = Handshake.judge(hello, options.clusterId(), options.memberId());
+        String ownCluster = cluster.get();
+        HelloReply reply = Handshake.judge(hello, ownCluster, options.memberId());
         cancelTimer();
         if (reply.getAccepted()) {
             peerId = hello.getMemberId();
+            scope = Handshake.scope(hello, ownCluster);
+            peerCluster = hello.getClusterId();
             LOG.debug("Accepted connection {} from member {}", ctx.channel().remoteAddress(), peerId);
             ctx.writeAndFlush(Handshake.reply(reply));
         } else {
             stats.handshakeRejected();
-            LOG.warn("Refused connection {} from member '{}': {}: {}", ctx.channel().remoteAddress(),
-                    hello.getMemberId(), reply.getReason(), reply.getMessage());
+            if (reply.getReason() == RefusalReason.NOT_JOINED_YET) {
+                // Routine while joining: the leader reaches out before the JOIN answer has arrived here.
+                LOG.debug("Refused connection {} from member '{}': {}", ctx.channel().remoteAddress(),
+                        hello.getMemberId(), reply.getMessage());
+            } else {
+                LOG.warn("Refused connection {} from member '{}': {}: {}", ctx.channel().remoteAddress(),
+                        hello.getMemberId(), reply.getReason(), reply.getMessage());
+            }
             closing = true;
             // Close only once the reply is out, so the connector learns why instead of seeing a bare reset.
             ctx.writeAndFlush(Handshake.reply(reply)).addListener(ChannelFutureListener.CLOSE);
@@ -91,8 +108,18 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRaftFrame(ChannelHandlerContext ctx, Frame frame) {
+        if (scope == Handshake.Scope.ANSWERS_ONLY && !peerCluster.isEmpty() && peerCluster.equals(cluster.get())) {
+            // Accepted while this member was joining; it has since adopted the connector's cluster id, so the
+            // connection is now between two members of one cluster.
+            scope = Handshake.Scope.MEMBER;
+        }
         if (RpcCodec.carriesRpc(frame)) {
             onRpcFrame(ctx, frame);
+            return;
+        }
+        if (scope != Handshake.Scope.MEMBER) {
+            fail(ctx, "a " + frame.getBodyCase() + " frame on a connection without a common cluster id ("
+                    + scope + ")");
             return;
         }
         Message message;
@@ -128,6 +155,15 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             fail(ctx, e.getMessage());
             return;
         }
+        if (scope == Handshake.Scope.JOIN_ONLY
+                && !(rpc instanceof Rpc.Request r && r.kind() == Rpc.Kind.JOIN)) {
+            fail(ctx, "a connector without a cluster id may only ask to join, not send " + rpc);
+            return;
+        }
+        if (scope == Handshake.Scope.ANSWERS_ONLY && !(rpc instanceof Rpc.Response)) {
+            fail(ctx, "this member is still joining and takes answers only, not " + rpc);
+            return;
+        }
         stats.rpcDelivered();
         try {
             handler.onRpc(rpc);
@@ -135,6 +171,16 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             // As for messages: the handler's bug, not the peer's; the requester times out and may retry.
             LOG.error("Message handler failed on forwarded {} from member {}", rpc, peerId, e);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            closing = true;
+            ConnectionErrors.tlsFailed(ctx, stats, LOG, peerName(), done.cause());
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

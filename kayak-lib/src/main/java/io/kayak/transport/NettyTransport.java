@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,12 +67,38 @@ public final class NettyTransport implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel serverChannel;
+    /** Null for plaintext. */
+    private final TlsContexts tls;
+    private final ClusterIdentity cluster;
+    /** Inbound connections open now, bounded by {@link TransportOptions#maxConnections()}. */
+    private final AtomicInteger inbound = new AtomicInteger();
 
     /** Creates the event loops; nothing is bound or connected until {@link #start} or {@link #send}. */
     public NettyTransport(TransportOptions options, MessageHandler handler) {
         this.options = Objects.requireNonNull(options, "options");
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.cluster = new ClusterIdentity(options.clusterId());
+        // Load the certificates before any thread starts, so a bad file fails the constructor, not a connection.
+        this.tls = options.tls() == null ? null : TlsContexts.forMembers(options.tls());
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+        if (tls != null) {
+            long every = options.tlsReloadInterval().toMillis();
+            group.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Re-reads the TLS files now; connections opened from now on use them, open ones keep theirs. The files are
+     * also checked every {@link TransportOptions#tlsReloadInterval()}.
+     *
+     * @throws IllegalStateException    if this transport runs without TLS
+     * @throws IllegalArgumentException if the files cannot be loaded; the previous certificates stay in use
+     */
+    public void reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("this transport runs without TLS");
+        }
+        tls.reload();
     }
 
     /**
@@ -99,9 +126,19 @@ public final class NettyTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (inbound.incrementAndGet() > options.maxConnections()) {
+                            inbound.decrementAndGet();
+                            stats.connectionRefused();
+                            LOG.warn("Refusing connection from {}: {} connections already open",
+                                    ch.remoteAddress(), options.maxConnections());
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> inbound.decrementAndGet());
                         channels.add(ch);
-                        Pipelines.install(ch.pipeline(), options.maxFrameBytes(), stats,
-                                new InboundConnection(options, stats, handler));
+                        Pipelines.install(ch.pipeline(), tls == null ? null : tls.serverHandler(ch.alloc()),
+                                options.maxFrameBytes(), stats,
+                                new InboundConnection(options, cluster, stats, handler));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(listenAddress).awaitUninterruptibly();
@@ -116,7 +153,9 @@ public final class NettyTransport implements AutoCloseable {
         serverChannel = bound.channel();
         channels.add(serverChannel);
         InetSocketAddress local = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("Member {} of cluster {} listening on {}", options.memberId(), options.clusterId(), local);
+        LOG.info("Member {} of cluster {} listening on {}{}", options.memberId(),
+                cluster.get().isEmpty() ? "(to be learnt by joining)" : cluster.get(), local,
+                tls == null ? " (plaintext)" : " (mutual TLS 1.3)");
         return local;
     }
 
@@ -155,12 +194,33 @@ public final class NettyTransport implements AutoCloseable {
      */
     public void send(InetSocketAddress address, Rpc rpc) {
         Objects.requireNonNull(address, "address");
-        Frame frame = RpcCodec.encode(rpc);
+        // Every answer names the cluster it comes from: a joiner learns the id it must present from its JOIN answer.
+        Frame frame = RpcCodec.encode(rpc instanceof Rpc.Response r ? r.stampedBy(cluster.get()) : rpc);
         if (closed.get()) {
             stats.messageDropped();
             return;
         }
         addressPeer(address).send(frame);
+    }
+
+    /**
+     * Fixes this member's cluster id once it has joined (it starts empty when joining, see
+     * {@link TransportOptions#clusterId()}); every handshake from now on presents and expects it. Address
+     * connections opened without it are closed, so the next rpc reconnects with the full identity.
+     *
+     * @throws IllegalStateException if another cluster id is already fixed
+     */
+    public void adoptClusterId(String clusterId) {
+        if (cluster.adopt(clusterId)) {
+            LOG.info("Member {} joined cluster {}", options.memberId(), clusterId);
+            addressPeers.values().forEach(PeerConnection::close);
+            addressPeers.clear();
+        }
+    }
+
+    /** The cluster id this member presents and expects; empty while it is joining. */
+    public String clusterId() {
+        return cluster.get();
     }
 
     /**
@@ -232,7 +292,7 @@ public final class NettyTransport implements AutoCloseable {
         }
         PeerConnection[] created = new PeerConnection[1];
         PeerConnection chosen = addressPeers.computeIfAbsent(address, a -> {
-            created[0] = new PeerConnection("", a, group.next(), options, stats, channels);
+            created[0] = new PeerConnection("", a, group.next(), options, stats, channels, tls, cluster);
             return created[0];
         });
         if (created[0] != null) {
@@ -259,7 +319,7 @@ public final class NettyTransport implements AutoCloseable {
                 LOG.info("Member {} moved from {} to {}", id, existing.address(), address);
                 existing.close();
             }
-            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels);
+            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels, tls, cluster);
             return created[0];
         });
         if (created[0] != null) {

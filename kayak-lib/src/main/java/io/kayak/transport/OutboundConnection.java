@@ -2,8 +2,10 @@ package io.kayak.transport;
 
 import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.HelloReply;
+import io.kayak.transport.proto.RaftProto.RefusalReason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,11 +22,14 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     private final PeerConnection peer;
     private final TransportOptions options;
     private final TransportStats stats;
+    private final ClusterIdentity cluster;
     private boolean accepted;
     private boolean closing;
     private ScheduledFuture<?> handshakeTimer;
 
-    OutboundConnection(PeerConnection peer, TransportOptions options, TransportStats stats) {
+    OutboundConnection(PeerConnection peer, TransportOptions options, ClusterIdentity cluster,
+                       TransportStats stats) {
+        this.cluster = cluster;
         this.peer = peer;
         this.options = options;
         this.stats = stats;
@@ -32,7 +37,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.writeAndFlush(Handshake.hello(options.clusterId(), options.memberId(), peer.memberId()));
+        ctx.writeAndFlush(Handshake.hello(cluster.get(), options.memberId(), peer.memberId()));
         // A peer that accepts TCP but never answers (hung process, wrong service on the port) must not pin
         // this peer's queue forever: give up and let the backoff retry.
         handshakeTimer = ctx.executor().schedule(() -> {
@@ -68,7 +73,12 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
         } else {
             closing = true;
             stats.handshakeRefused();
-            LOG.warn("Handshake refused by {}: {}: {}", peer.describe(), reply.getReason(), reply.getMessage());
+            if (reply.getReason() == RefusalReason.NOT_JOINED_YET) {
+                // A newcomer that has not got its JOIN answer yet: the backoff retries in a moment.
+                LOG.debug("Handshake refused by {}: {}", peer.describe(), reply.getMessage());
+            } else {
+                LOG.warn("Handshake refused by {}: {}: {}", peer.describe(), reply.getReason(), reply.getMessage());
+            }
             ctx.close();
         }
     }
@@ -79,6 +89,16 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
             peer.drainSoon();
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            closing = true;
+            ConnectionErrors.tlsFailed(ctx, stats, LOG, peer.describe(), done.cause());
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

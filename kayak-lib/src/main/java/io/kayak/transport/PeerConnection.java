@@ -65,7 +65,8 @@ final class PeerConnection {
     private ScheduledFuture<?> reconnect;
 
     PeerConnection(String memberId, InetSocketAddress address, EventLoop loop, TransportOptions options,
-                   TransportStats stats, ChannelGroup channels) {
+                   TransportStats stats, ChannelGroup channels, TlsContexts tls,
+                   ClusterIdentity cluster) {
         this.memberId = memberId;
         this.address = address;
         this.onDemand = memberId.isEmpty();
@@ -86,8 +87,9 @@ final class PeerConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        Pipelines.install(ch.pipeline(), options.maxFrameBytes(), stats,
-                                new OutboundConnection(PeerConnection.this, options, stats));
+                        Pipelines.install(ch.pipeline(), tls == null ? null : tls.clientHandler(ch.alloc()),
+                                options.maxFrameBytes(), stats,
+                                new OutboundConnection(PeerConnection.this, options, cluster, stats));
                     }
                 });
     }

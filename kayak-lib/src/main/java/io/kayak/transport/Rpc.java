@@ -36,19 +36,25 @@ public sealed interface Rpc {
      * request, and for a JOIN {@code configuration} is the encoded configuration that admits the newcomer.
      */
     record Response(long id, Error error, String message, String leaderAddress, long index, long term,
-                    byte[] configuration) implements Rpc {
+                    byte[] configuration, String clusterId) implements Rpc {
         public Response {
+            clusterId = clusterId == null ? "" : clusterId;
             message = message == null ? "" : message;
             leaderAddress = leaderAddress == null ? "" : leaderAddress;
             configuration = configuration == null ? new byte[0] : configuration;
         }
 
         public static Response ok(long id, long index, long term, byte[] configuration) {
-            return new Response(id, Error.NONE, "", "", index, term, configuration);
+            return new Response(id, Error.NONE, "", "", index, term, configuration, "");
         }
 
         public static Response error(long id, Error error, String message, String leaderAddress) {
-            return new Response(id, error, message, leaderAddress, 0, 0, null);
+            return new Response(id, error, message, leaderAddress, 0, 0, null, "");
+        }
+
+        /** This answer as sent by a member of {@code cluster} (the transport stamps every answer it sends). */
+        public Response stampedBy(String cluster) {
+            return new Response(id, error, message, leaderAddress, index, term, configuration, cluster);
         }
     }
 }

@@ -59,7 +59,7 @@ public final class RpcCodec {
         return Frame.newBuilder().setForwardResponse(RaftProto.ForwardResponse.newBuilder()
                 .setId(r.id()).setError(wire(r.error())).setMessage(message)
                 .setLeaderAddress(r.leaderAddress()).setIndex(r.index()).setTerm(r.term())
-                .setConfiguration(ByteString.copyFrom(r.configuration()))).build();
+                .setConfiguration(ByteString.copyFrom(r.configuration())).setClusterId(r.clusterId())).build();
     }
 
     /** Parses and validates the bytes of one frame (without its length prefix) that must carry an {@link Rpc}. */
@@ -85,7 +85,7 @@ public final class RpcCodec {
                         + " characters exceeds " + MAX_MESSAGE_CHARS);
             }
             rpc = new Rpc.Response(m.getId(), error(m.getErrorValue()), m.getMessage(), m.getLeaderAddress(),
-                    m.getIndex(), m.getTerm(), m.getConfiguration().toByteArray());
+                    m.getIndex(), m.getTerm(), m.getConfiguration().toByteArray(), m.getClusterId());
         } else {
             throw new ProtocolException("frame " + frame.getBodyCase() + " carries no forwarded request or answer");
         }
@@ -128,6 +128,7 @@ public final class RpcCodec {
                         + " and term " + Long.toUnsignedString(r.term()) + " out of range";
             }
             String tooLong = tooLong("leader_address", r.leaderAddress());
+            tooLong = tooLong != null ? tooLong : tooLong("cluster_id", r.clusterId());
             return tooLong == null ? null : "forwarded answer " + r.id() + ": " + tooLong;
         }
         // Unreachable while Rpc is sealed to these two records; kept so a third one cannot slip through unchecked.

@@ -23,9 +23,13 @@ public final class TransportOptions {
     private final Duration handshakeTimeout;
     private final Duration shutdownTimeout;
     private final int ioThreads;
+    private final TlsFiles tls;
+    private final Duration tlsReloadInterval;
+    private final int maxConnections;
 
     private TransportOptions(Builder b) {
-        this.clusterId = requireId("clusterId", b.clusterId);
+        // Empty while joining: the id is learnt from the JOIN answer (NettyTransport.adoptClusterId).
+        this.clusterId = Objects.requireNonNull(b.clusterId, "clusterId");
         this.memberId = requireId("memberId", b.memberId);
         this.maxFrameBytes = requirePositive("maxFrameBytes", b.maxFrameBytes);
         this.maxQueuedMessages = requirePositive("maxQueuedMessages", b.maxQueuedMessages);
@@ -38,13 +42,19 @@ public final class TransportOptions {
         this.handshakeTimeout = requirePositive("handshakeTimeout", b.handshakeTimeout);
         this.shutdownTimeout = requirePositive("shutdownTimeout", b.shutdownTimeout);
         this.ioThreads = requirePositive("ioThreads", b.ioThreads);
+        this.tls = b.tls;
+        this.tlsReloadInterval = requirePositive("tlsReloadInterval", b.tlsReloadInterval);
+        this.maxConnections = requirePositive("maxConnections", b.maxConnections);
     }
 
     public static Builder builder(String clusterId, String memberId) {
         return new Builder(clusterId, memberId);
     }
 
-    /** Connections are accepted only from members presenting this cluster id. */
+    /**
+     * Connections are accepted only from members presenting this cluster id. Empty for a member that is joining
+     * and has not learnt it yet: it may then only ask to join and take answers.
+     */
     public String clusterId() {
         return clusterId;
     }
@@ -94,6 +104,27 @@ public final class TransportOptions {
         return ioThreads;
     }
 
+    /**
+     * This member's TLS material, or {@code null} for plaintext. With TLS every connection, both ways, is TLS 1.3
+     * with mutual authentication: a peer without a certificate of the trusted CA never reaches the handshake.
+     */
+    public TlsFiles tls() {
+        return tls;
+    }
+
+    /** How often the TLS files are checked for changes; rewritten files apply to new connections (default 10 s). */
+    public Duration tlsReloadInterval() {
+        return tlsReloadInterval;
+    }
+
+    /**
+     * Most inbound connections open at once (default 1024); beyond it new ones are closed at once. A cluster
+     * needs two per peer; the bound keeps a connection flood from exhausting descriptors and memory.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     private static String requireId(String name, String value) {
         Objects.requireNonNull(value, name);
         if (value.isEmpty()) {
@@ -129,6 +160,9 @@ public final class TransportOptions {
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private int ioThreads = 2;
+        private TlsFiles tls;
+        private Duration tlsReloadInterval = Duration.ofSeconds(10);
+        private int maxConnections = 1024;
 
         private Builder(String clusterId, String memberId) {
             this.clusterId = clusterId;
@@ -168,6 +202,22 @@ public final class TransportOptions {
 
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
+            return this;
+        }
+
+        /** Turns on mutual TLS 1.3 with these files; {@code null} for plaintext (the default). */
+        public Builder tls(TlsFiles files) {
+            this.tls = files;
+            return this;
+        }
+
+        public Builder tlsReloadInterval(Duration interval) {
+            this.tlsReloadInterval = interval;
+            return this;
+        }
+
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
             return this;
         }
 

@@ -20,6 +20,8 @@ public final class TransportStats {
     private final LongAdder handshakesRefused = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
+    private final LongAdder tlsFailures = new LongAdder();
+    private final LongAdder connectionsRefused = new LongAdder();
 
     /** Frames written to outbound sockets (handshakes included). */
     public long framesSent() {
@@ -86,6 +88,27 @@ public final class TransportStats {
         return reconnects.sum();
     }
 
+    /**
+     * Connections closed because TLS failed: a plaintext peer on a TLS port, a certificate from another CA,
+     * an expired or otherwise untrusted certificate, no certificate at all.
+     */
+    public long tlsFailures() {
+        return tlsFailures.sum();
+    }
+
+    /** Inbound connections closed at once because {@link TransportOptions#maxConnections()} were already open. */
+    public long connectionsRefused() {
+        return connectionsRefused.sum();
+    }
+
+    void tlsFailure() {
+        tlsFailures.increment();
+    }
+
+    void connectionRefused() {
+        connectionsRefused.increment();
+    }
+
     void frameSent(int bytes) {
         framesSent.increment();
         bytesSent.add(bytes);
@@ -136,6 +159,7 @@ public final class TransportStats {
                 + ", messagesDropped=" + messagesDropped()
                 + ", oversizeFrames=" + oversizeFrames() + ", protocolErrors=" + protocolErrors()
                 + ", handshakesRefused=" + handshakesRefused() + ", handshakesRejected=" + handshakesRejected()
-                + ", reconnects=" + reconnects() + "}";
+                + ", reconnects=" + reconnects() + ", tlsFailures=" + tlsFailures()
+                + ", connectionsRefused=" + connectionsRefused() + "}";
     }
 }

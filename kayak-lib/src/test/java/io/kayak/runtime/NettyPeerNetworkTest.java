@@ -68,7 +68,7 @@ class NettyPeerNetworkTest {
             await().atMost(WAIT).until(() -> atA.rpcs.size() == 1);
             assertThat(atB.rpcs).singleElement().usingRecursiveComparison().isEqualTo(join);
             assertThat(atA.rpcs).singleElement().usingRecursiveComparison()
-                    .isEqualTo(Rpc.Response.ok(77, 12, 3, new byte[]{1, 2}));
+                    .isEqualTo(Rpc.Response.ok(77, 12, 3, new byte[]{1, 2}).stampedBy("c1"));
 
             Message reply = new Message.VoteResponse("m1", "joiner", 4, false, true);
             b.send(address(a), reply);

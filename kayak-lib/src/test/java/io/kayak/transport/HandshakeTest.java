@@ -58,4 +58,25 @@ class HandshakeTest {
         assertThat(judge(hello().setMemberId("").build()).getReason()).isEqualTo(RefusalReason.INVALID_HELLO);
         assertThat(judge(hello().setMemberId("b").build()).getReason()).isEqualTo(RefusalReason.INVALID_HELLO);
     }
+
+    @Test
+    void aJoinerWithoutAClusterIdMayOnlyReachAnyMemberAndOnlyToJoin() {
+        Hello joiner = hello().setClusterId("").setTargetMemberId("").build();
+        assertThat(judge(joiner).getAccepted()).isTrue();
+        assertThat(Handshake.scope(joiner, "c1")).isEqualTo(Handshake.Scope.JOIN_ONLY);
+        HelloReply named = judge(hello().setClusterId("").build());
+        assertThat(named.getReason()).isEqualTo(RefusalReason.CLUSTER_MISMATCH);
+        assertThat(named.getMessage()).isEqualTo("expected cluster c1, got ");
+        assertThat(Handshake.scope(hello().build(), "c1")).isEqualTo(Handshake.Scope.MEMBER);
+    }
+
+    @Test
+    void aMemberStillJoiningTakesAnswersFromAnyClusterButNoMemberConnection() {
+        Hello answerer = hello().setClusterId("c9").setTargetMemberId("").build();
+        assertThat(Handshake.judge(answerer, "", "b").getAccepted()).isTrue();
+        assertThat(Handshake.scope(answerer, "")).isEqualTo(Handshake.Scope.ANSWERS_ONLY);
+        HelloReply member = Handshake.judge(hello().setClusterId("c9").build(), "", "b");
+        assertThat(member.getReason()).isEqualTo(RefusalReason.NOT_JOINED_YET);
+        assertThat(member.getMessage()).isEqualTo("member b has not joined a cluster yet, got cluster c9");
+    }
 }

@@ -77,7 +77,7 @@ class RpcCodecPropertiesTest {
                 .as((id, replyTo, member, address) ->
                         new Rpc.Request(id, replyTo, Rpc.Kind.REMOVE, member, address, null));
         Arbitrary<Rpc> responses = Combinators.combine(Arbitraries.longs(), Arbitraries.of(Rpc.Error.class),
-                        Arbitraries.strings().ofMaxLength(40), optionalNames, counts, counts, bytes)
+                        Arbitraries.strings().ofMaxLength(40), optionalNames, counts, counts, bytes, optionalNames)
                 .as(Rpc.Response::new);
         return Arbitraries.oneOf(appends, joins, removes, responses);
     }

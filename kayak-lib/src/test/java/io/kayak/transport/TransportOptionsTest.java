@@ -20,8 +20,10 @@ class TransportOptionsTest {
 
     @Test
     void rejectsMissingIdsAndNonsenseLimits() {
-        assertThatThrownBy(() -> TransportOptions.builder("", "m").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clusterId");
+        assertThatThrownBy(() -> TransportOptions.builder(null, "m").build())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("clusterId");
+        // Empty means "joining, not known yet".
+        assertThat(TransportOptions.builder("", "m").build().clusterId()).isEmpty();
         assertThatThrownBy(() -> TransportOptions.builder("c", null).build())
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("memberId");
         assertThatThrownBy(() -> TransportOptions.builder("c", "m").maxFrameBytes(0).build())

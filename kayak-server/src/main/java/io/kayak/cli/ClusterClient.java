@@ -11,12 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** The command line's HTTP client for one server. Every call has a timeout. */
 public final class ClusterClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     private final String base;
 
     /**
@@ -43,7 +44,14 @@ public final class ClusterClient {
     }
 
     public ClusterClient(HostPort server) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         this.base = "http://" + server;
+    }
+
+    /** A client speaking HTTPS with {@code tls} (which holds the client certificate, if the server asks one). */
+    public ClusterClient(HostPort server, SSLContext tls) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).sslContext(tls).build();
+        this.base = "https://" + server;
     }
 
     public Reply get(String key, boolean local) {

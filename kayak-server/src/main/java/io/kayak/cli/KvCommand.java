@@ -1,6 +1,7 @@
 package io.kayak.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,6 +26,9 @@ public final class KvCommand implements Runnable {
         @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
                 description = "HTTP address of any member")
         HostPort server;
+
+        @Mixin
+        ClientTlsOptions tls;
     }
 
     /** Prints a reply body or its error and turns the status into the exit code. */
@@ -58,7 +62,7 @@ public final class KvCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report(new ClusterClient(server).get(key, local), true);
+            return report(tls.client(server).get(key, local), true);
         }
     }
 
@@ -73,7 +77,7 @@ public final class KvCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report(new ClusterClient(server).put(key, value.getBytes(StandardCharsets.UTF_8)), false);
+            return report(tls.client(server).put(key, value.getBytes(StandardCharsets.UTF_8)), false);
         }
     }
 
@@ -92,7 +96,7 @@ public final class KvCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report(new ClusterClient(server).compareAndSet(key, expected,
+            return report(tls.client(server).compareAndSet(key, expected,
                     value.getBytes(StandardCharsets.UTF_8)), false);
         }
     }
@@ -105,7 +109,7 @@ public final class KvCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report(new ClusterClient(server).delete(key), false);
+            return report(tls.client(server).delete(key), false);
         }
     }
 }

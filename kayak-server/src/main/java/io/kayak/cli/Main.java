@@ -6,9 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code kayak} command: a replicated key-value server and the tools around it. */
 @Command(name = "kayak", mixinStandardHelpOptions = true, version = "kayak 0.1.0",
         description = "Kayak's reference replicated key-value server and its command line.",
-        subcommands = {ServerCommand.class, DemoCommand.class, StatusCommand.class, KvCommand.class,
-                MemberCommand.class, BenchCommand.class, BenchReplicaCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, CertsCommand.class, DemoCommand.class, StatusCommand.class, KvCommand.class,
+                MemberCommand.class, BenchCommand.class, BenchReplicaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package io.kayak.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -29,12 +30,15 @@ public final class MemberCommand implements Runnable {
                 converter = HostPort.Converter.class, description = "HTTP address of any member")
         HostPort server;
 
+        @Mixin
+        ClientTlsOptions tls;
+
         @Option(names = "--id", required = true, description = "the member to remove")
         String id;
 
         @Override
         public Integer call() {
-            return KvCommand.report(new ClusterClient(server).remove(id), false);
+            return KvCommand.report(tls.client(server).remove(id), false);
         }
     }
 
@@ -46,12 +50,15 @@ public final class MemberCommand implements Runnable {
                 converter = HostPort.Converter.class, description = "HTTP address of any member")
         HostPort server;
 
+        @Mixin
+        ClientTlsOptions tls;
+
         @Option(names = "--id", required = true, description = "the voter that should lead")
         String id;
 
         @Override
         public Integer call() {
-            return KvCommand.report(new ClusterClient(server).transferLeadership(id), false);
+            return KvCommand.report(tls.client(server).transferLeadership(id), false);
         }
     }
 
@@ -75,13 +82,31 @@ public final class MemberCommand implements Runnable {
         @SuppressWarnings("unchecked")
         public Integer call() {
             List<String> peers = new ArrayList<>();
-            for (Object m : (List<Object>) new ClusterClient(server).status().get("members")) {
+            // With TLS, the new member's own certificate (from its server options) also opens the lookup.
+            ClientTlsOptions tls = new ClientTlsOptions();
+            tls.cert = pathOption("--tls-cert");
+            tls.key = pathOption("--tls-key");
+            tls.ca = pathOption("--tls-ca");
+            for (Object m : (List<Object>) tls.client(server).status().get("members")) {
                 peers.add(String.valueOf(((Map<String, Object>) m).get("address")));
             }
             List<String> args = new ArrayList<>(serverOptions);
             args.add("--join");
             args.add(String.join(",", peers));
             return new CommandLine(new ServerCommand()).execute(args.toArray(String[]::new));
+        }
+
+        private java.nio.file.Path pathOption(String name) {
+            for (int i = 0; i < serverOptions.size(); i++) {
+                String arg = serverOptions.get(i);
+                if (arg.equals(name) && i + 1 < serverOptions.size()) {
+                    return java.nio.file.Path.of(serverOptions.get(i + 1));
+                }
+                if (arg.startsWith(name + "=")) {
+                    return java.nio.file.Path.of(arg.substring(name.length() + 1));
+                }
+            }
+            return null;
         }
     }
 }

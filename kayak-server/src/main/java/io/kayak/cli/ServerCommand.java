@@ -5,6 +5,7 @@ import io.kayak.HostOptions;
 import io.kayak.Kayak;
 import io.kayak.server.KvServer;
 import io.kayak.server.ServerConfig;
+import io.kayak.transport.TlsFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,10 +56,39 @@ public final class ServerCommand implements Callable<Integer> {
             description = "peer addresses of members of the cluster to join")
     List<HostPort> join = new ArrayList<>();
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "this member's certificate chain (PEM); with --tls-key and --tls-ca turns on mutual TLS 1.3"
+                    + " between members and TLS on the client ports")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "the certificate's private key (PEM, PKCS#8)")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "the cluster's CA certificate (PEM)")
+    Path tlsCa;
+
+    @Option(names = "--client-auth", paramLabel = "require|none", defaultValue = "require",
+            description = "with TLS: whether HTTP and RESP clients must present a certificate of the CA "
+                    + "(default: ${DEFAULT-VALUE})")
+    String clientAuth;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "most client connections per client port (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "close client connections idle this long (default: ${DEFAULT-VALUE})")
+    long idleTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
+        TlsFiles tls = tlsFiles();
+        if (!clientAuth.equals("require") && !clientAuth.equals("none")) {
+            throw new CliException("--client-auth must be require or none, not " + clientAuth);
+        }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HostOptions.Builder options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics);
+        HostOptions.Builder options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics)
+                .tls(tls);
         if (id != null) {
             options.id(id);
         }
@@ -71,9 +102,10 @@ public final class ServerCommand implements Callable<Integer> {
                 : Kayak.join(options.build(), join.stream().map(HostPort::toString).toList());
         KvServer server;
         try {
-            server = KvServer.start(host, new ServerConfig(http.socketAddress(),
-                    resp == null ? null : resp.socketAddress(), io.kayak.server.Limits.DEFAULT,
-                    java.time.Duration.ofSeconds(10)), metrics);
+            ServerConfig config = ServerConfig.of(http.socketAddress(), resp == null ? null : resp.socketAddress())
+                    .withConnectionLimits(maxConnections, Duration.ofSeconds(idleTimeoutSeconds));
+            server = KvServer.start(host, tls == null ? config : config.withTls(tls, clientAuth.equals("require")),
+                    metrics);
         } catch (RuntimeException e) {
             host.stop();
             throw e;
@@ -100,6 +132,17 @@ public final class ServerCommand implements Callable<Integer> {
         // Not a shutdown: the member stopped by itself (a storage failure, say).
         server.close();
         throw new CliException("the member stopped unexpectedly; see the log above");
+    }
+
+    private TlsFiles tlsFiles() {
+        int given = (tlsCert == null ? 0 : 1) + (tlsKey == null ? 0 : 1) + (tlsCa == null ? 0 : 1);
+        if (given == 0) {
+            return null;
+        }
+        if (given < 3) {
+            throw new CliException("TLS needs all of --tls-cert, --tls-key and --tls-ca");
+        }
+        return new TlsFiles(tlsCert, tlsKey, tlsCa);
     }
 
     private static boolean holdsMember(Path dir) throws IOException {

@@ -1,6 +1,7 @@
 package io.kayak.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -13,6 +14,9 @@ public final class StatusCommand implements Callable<Integer> {
             description = "HTTP address of any member")
     HostPort server;
 
+    @Mixin
+    ClientTlsOptions tls;
+
     @Option(names = "--watch", description = "refresh every second until interrupted")
     boolean watch;
 
@@ -22,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ClusterClient client = new ClusterClient(server);
+        ClusterClient client = tls.client(server);
         if (!watch) {
             System.out.print(StatusTable.render(client.status()));
             return 0;

@@ -1,14 +1,7 @@
 package io.kayak.server;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
+import io.kayak.transport.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -16,42 +9,37 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
 
-/** A Netty listener: HTTP/1.1 codec, bodies aggregated up to the value limit, then {@link HttpApi}. */
+/**
+ * The HTTP client port ({@link ClientPort}): HTTP/1.1 codec, an in-flight bound, bodies aggregated up to the value
+ * limit, then {@link HttpApi}.
+ */
 final class HttpServer implements AutoCloseable {
     /** Long enough for a 1 KiB key percent-encoded three times over, plus the query. */
     private static final int MAX_INITIAL_LINE = 8 * 1024;
     private static final int MAX_HEADERS = 16 * 1024;
 
-    private final EventLoopGroup group;
-    private final Channel channel;
+    private final ClientPort port;
 
-    HttpServer(InetSocketAddress address, HttpApi api, int maxBody) {
-        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        try {
-            this.channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
-                                    .addLast(new JsonAggregator(maxBody))
-                                    .addLast(api);
-                        }
-                    }).bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            group.shutdownGracefully();
-            throw e;
-        }
+    HttpServer(ServerConfig config, TlsContexts tls, HttpApi api) {
+        int maxBody = config.limits().maxValueBytes();
+        this.port = new ClientPort("http", config.http(), config, tls, p -> p
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
+                .addLast(new HttpInFlightLimit())
+                .addLast(new JsonAggregator(maxBody))
+                .addLast(api));
     }
 
     InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return port.address();
+    }
+
+    ClientPort port() {
+        return port;
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-        // No quiet period: the listener is already closed, so nothing new can arrive.
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        port.close();
     }
 
     /** Answers an oversized body with the API's JSON 413 instead of Netty's empty one. */
@@ -62,8 +50,11 @@ final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // Keep the connection (when the client allows it): the aggregator discards the rest of the body, so a
+            // client still uploading reads the 413 instead of a reset connection.
             HttpApi.Responses.send(ctx, HttpApi.Responses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "the body exceeds the limit of " + maxContentLength() + " bytes", null), false);
+                    "the body exceeds the limit of " + maxContentLength() + " bytes", null),
+                    io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized));
         }
     }
 }

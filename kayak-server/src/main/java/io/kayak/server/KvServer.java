@@ -1,6 +1,8 @@
 package io.kayak.server;
 
 import io.kayak.Host;
+import io.kayak.transport.TlsContexts;
+import io.netty.handler.ssl.ClientAuth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +27,19 @@ public final class KvServer implements AutoCloseable {
     private final HttpServer http;
     private final RespServer resp;
     private final ScheduledExecutorService registration;
+    /** Null for plaintext client ports. */
+    private final TlsContexts tls;
 
     private KvServer(Host host, ServerConfig config, PrometheusMeterRegistry metrics) {
         this.machine = new StateMachine(host);
         KvService kv = new KvService(host, machine, config.limits(), config.applyTimeout());
         MemberStatus self = new MemberStatus(host, machine);
-        this.peers = new PeerPoller(host, machine.store(), self);
+        this.tls = config.tls() == null ? null
+                : TlsContexts.forClients(config.tls(), config.clientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE);
+        this.peers = new PeerPoller(host, machine.store(), self, tls);
         HttpApi api = new HttpApi(host, kv, self, peers, metrics::scrape, statusPage());
-        this.http = new HttpServer(config.http(), api, config.limits().maxValueBytes());
-        this.resp = config.resp() == null ? null : new RespServer(config.resp(), kv);
+        this.http = new HttpServer(config, tls, api);
+        this.resp = config.resp() == null ? null : new RespServer(config, tls, kv);
         this.registration = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kv-register");
             t.setDaemon(true);
@@ -42,6 +48,28 @@ public final class KvServer implements AutoCloseable {
         String httpAddress = hostPort(http.address());
         String respAddress = resp == null ? "" : hostPort(resp.address());
         registerUntilDone(kv, httpAddress, respAddress);
+        if (tls != null) {
+            // Rewritten certificate files apply to new client connections without a restart.
+            registration.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Re-reads the client ports' TLS files now (they are also checked every 10 s). */
+    public void reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("the client ports run without TLS");
+        }
+        tls.reload();
+    }
+
+    /** The HTTP port's guard counters; visible for tests. */
+    ClientPort httpPort() {
+        return http.port();
+    }
+
+    /** The RESP port's guard counters, or {@code null}; visible for tests. */
+    ClientPort respPort() {
+        return resp == null ? null : resp.port();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.kayak.server;
 
 import io.kayak.Host;
 import io.kayak.Member;
+import io.kayak.transport.TlsContexts;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,14 +30,20 @@ final class PeerPoller implements AutoCloseable {
     private final Host host;
     private final KvStore store;
     private final MemberStatus self;
-    private final HttpClient client;
+    private final String scheme;
+    /** Null for plaintext. */
+    private final TlsContexts tls;
+    /** Rebuilt when the certificates are reloaded; touched only on the timer thread. */
+    private HttpClient client;
+    private long tlsGeneration;
     private final ScheduledExecutorService timer;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
     private record Seen(Map<String, Object> status, long atNanos) {
     }
 
-    PeerPoller(Host host, KvStore store, MemberStatus self) {
+    /** Polls over HTTPS, presenting this member's certificate, when {@code tls} is not {@code null}. */
+    PeerPoller(Host host, KvStore store, MemberStatus self, TlsContexts tls) {
         this.host = host;
         this.store = store;
         this.self = self;
@@ -45,11 +52,26 @@ final class PeerPoller implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer).build();
+        this.tls = tls;
+        this.scheme = tls == null ? "http://" : "https://";
+        this.client = newClient();
         timer.scheduleWithFixedDelay(this::pollAll, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private HttpClient newClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(PERIOD).executor(timer);
+        if (tls != null) {
+            tlsGeneration = tls.generation();
+            builder.sslContext(tls.jdkClientContext());
+        }
+        return builder.build();
+    }
+
     private void pollAll() {
+        if (tls != null && tls.generation() != tlsGeneration) {
+            // Rotated certificates: present the new one from now on.
+            client = newClient();
+        }
         for (Member m : host.roster()) {
             if (m.id().equals(host.id())) {
                 continue;
@@ -60,7 +82,7 @@ final class PeerPoller implements AutoCloseable {
     }
 
     private void poll(String id, String http) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + http + "/v1/status?members=false"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + http + "/v1/status?members=false"))
                 .timeout(PERIOD).GET().build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(response -> {
             if (response.statusCode() == 200) {

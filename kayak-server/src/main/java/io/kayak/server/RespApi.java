@@ -35,6 +35,13 @@ final class RespApi extends ChannelInboundHandlerAdapter {
     private static final RedisMessage OK = new SimpleStringRedisMessage("OK");
     private static final RedisMessage PONG = new SimpleStringRedisMessage("PONG");
 
+    /**
+     * Most commands of one connection in flight at once. Beyond it the connection stops reading until half have
+     * been answered, so one pipelining client cannot queue unbounded work (and memory) on this member. Commands
+     * already read from the socket are still served, so the bound is soft by one read's worth.
+     */
+    static final int MAX_PENDING = 256;
+
     private final KvService kv;
     /** Replies in request order; touched only on this connection's event loop. */
     private final ArrayDeque<CompletableFuture<RedisMessage>> replies = new ArrayDeque<>();
@@ -51,6 +58,9 @@ final class RespApi extends ChannelInboundHandlerAdapter {
                     ? CompletableFuture.completedFuture(new ErrorRedisMessage("ERR expected an array of bulk strings"))
                     : execute(args);
             replies.add(reply);
+            if (replies.size() >= MAX_PENDING && ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(false);
+            }
             reply.whenComplete((r, e) -> ctx.executor().execute(() -> flushReady(ctx)));
             if (args != null && args.size() == 1 && name(args).equals("QUIT")) {
                 reply.thenRun(() -> ctx.executor().execute(ctx::close));
@@ -69,6 +79,9 @@ final class RespApi extends ChannelInboundHandlerAdapter {
         }
         if (wrote) {
             ctx.flush();
+        }
+        if (!ctx.channel().config().isAutoRead() && replies.size() <= MAX_PENDING / 2) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 

@@ -25,8 +25,8 @@ final class TestServer implements AutoCloseable {
 
     private TestServer(Host host, PrometheusMeterRegistry metrics, Limits limits) {
         this.host = host;
-        this.server = KvServer.start(host, new ServerConfig(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0), limits, Duration.ofSeconds(5)), metrics);
+        this.server = KvServer.start(host, ServerConfig.of(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)).withLimits(limits, Duration.ofSeconds(5)), metrics);
     }
 
     static TestServer seed(String id, Duration requestTimeout) {
