@@ -39,7 +39,11 @@ public final class BenchCoordinator {
 
     /** Runs the workload and returns its JSON line. */
     public String run() throws Exception {
-        Thread onSignal = new Thread(this::stopCurrent, "kayak-bench-stop");
+        // On SIGTERM or Ctrl-C the finally block below never runs: the hook stops the replicas and tidies up.
+        Thread onSignal = new Thread(() -> {
+            stopCurrent();
+            removeRunFolderUnlessKept();
+        }, "kayak-bench-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             return options.workload().equals("w1") ? runW1() : runW2();
@@ -50,11 +54,18 @@ public final class BenchCoordinator {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
-            if (options.keep() || options.jfr()) {
-                note("kept run folder " + runDir);
-            } else {
-                deleteTree(runDir);
-            }
+            removeRunFolderUnlessKept();
+        }
+    }
+
+    private synchronized void removeRunFolderUnlessKept() {
+        if (!Files.exists(runDir)) {
+            return;
+        }
+        if (options.keep() || options.jfr()) {
+            note("kept run folder " + runDir);
+        } else {
+            deleteTree(runDir);
         }
     }
 
