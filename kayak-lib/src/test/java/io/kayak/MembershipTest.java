@@ -194,7 +194,9 @@ class MembershipTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
         c.stop();
         // Wait until the leader has noticed: c has been silent for more than an election timeout.
-        await().until(() -> ((RaftHost) a).lastContact().get("c").compareTo(Duration.ofMillis(400)) > 0);
+        Duration electionTimeout = cluster.options("a").electionTimeout();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((RaftHost) a).lastContact().get("c")
+                .compareTo(electionTimeout.plusMillis(100)) > 0);
         // Without b, the remaining voters {a, c} have only a reachable: the change could never commit.
         assertThatThrownBy(() -> a.remove("b").get(10, TimeUnit.SECONDS))
                 .hasMessageContaining("no reachable quorum");

@@ -208,27 +208,47 @@ public final class RaftHost implements Host, Log, Sync {
             return;
         }
         KayakException last = new KayakException("no peer to join through");
-        List<String> targets = new ArrayList<>(peers);
-        for (int attempt = 0; attempt < targets.size() && attempt < 32; attempt++) {
-            String target = targets.get(attempt);
-            try {
-                Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
-                if (r.error() == Rpc.Error.NONE) {
-                    adoptCluster(r);
-                    Configuration config = ConfigurationCodec.decode(r.configuration());
-                    loop.post(() -> loop.learnAddresses(config));
-                    awaitMembership();
-                    return;
+        // Peers may all answer "not the leader" while an election is under way, or be briefly unreachable: keep
+        // asking (following redirects, backing off between rounds) until the deadline, as a client would.
+        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 6;
+        long backoffMillis = Math.max(10, options.heartbeatInterval().toMillis());
+        while (true) {
+            List<String> targets = new ArrayList<>(peers);
+            for (int attempt = 0; attempt < targets.size() && attempt < 32; attempt++) {
+                String target = targets.get(attempt);
+                try {
+                    Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
+                    if (r.error() == Rpc.Error.NONE) {
+                        adoptCluster(r);
+                        Configuration config = ConfigurationCodec.decode(r.configuration());
+                        loop.post(() -> loop.learnAddresses(config));
+                        awaitMembership();
+                        return;
+                    }
+                    last = RaftLoop.toException(r);
+                    if (r.error() == Rpc.Error.REFUSED) {
+                        throw new KayakException("could not join through " + peers + ": " + r.message(), last);
+                    }
+                    if (r.error() == Rpc.Error.NOT_LEADER && !r.leaderAddress().isEmpty()) {
+                        targets.add(r.leaderAddress());
+                    }
+                } catch (ClosedException e) {
+                    throw e;
+                } catch (TimeoutException | io.kayak.NotLeaderException e) {
+                    last = e;
                 }
-                last = RaftLoop.toException(r);
-                if (r.error() == Rpc.Error.NOT_LEADER && !r.leaderAddress().isEmpty()) {
-                    targets.add(r.leaderAddress());
-                }
-            } catch (KayakException e) {
-                last = e;
             }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > deadline) {
+                throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
+            }
+            try {
+                Thread.sleep(backoffMillis); // a back-off between rounds of a retried request, not a synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KayakException("interrupted while joining");
+            }
+            backoffMillis = Math.min(backoffMillis * 2, 1_000);
         }
-        throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A cluster of {@code kayak server} processes on this machine, on free loopback ports, each with a data directory
@@ -41,13 +42,28 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts member {@code id}: it seeds a new cluster when {@code join} is empty, else joins through it. */
     public ServerProcess start(String id, List<HostPort> join) throws IOException, InterruptedException {
+        return start(id, join, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts member {@code id} advertising {@code advertise.apply(listen)} as its peer address instead of the address
+     * it listens on: a test puts a proxy there (and starts it inside {@code advertise}) to cut or slow the member's
+     * peer traffic.
+     */
+    public ServerProcess start(String id, List<HostPort> join, UnaryOperator<HostPort> advertise)
+            throws IOException, InterruptedException {
         HostPort peer = freeAddress();
+        HostPort advertised = advertise.apply(peer);
         HostPort http = freeAddress();
         HostPort resp = freeAddress();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", classpath, Main.class.getName(), "server", "--id", id,
                 "--data", root.resolve(id).toString(), "--listen", peer.toString(), "--http", http.toString(),
                 "--resp", resp.toString()));
+        if (!advertised.equals(peer)) {
+            command.add("--advertise");
+            command.add(advertised.toString());
+        }
         if (!join.isEmpty()) {
             command.add("--join");
             command.add(String.join(",", join.stream().map(HostPort::toString).toList()));
@@ -94,7 +110,8 @@ public final class LocalCluster implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static HostPort freeAddress() throws IOException {
+    /** A loopback address with a port that was free a moment ago. */
+    public static HostPort freeAddress() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return new HostPort("127.0.0.1", s.getLocalPort());
         }

@@ -21,6 +21,7 @@ public final class ServerProcess {
     private final List<String> command;
     private final Path logFile;
     private Process process;
+    private boolean paused;
 
     ServerProcess(String id, HostPort peer, HostPort http, HostPort resp, List<String> command, Path logFile) {
         this.id = id;
@@ -36,6 +37,7 @@ public final class ServerProcess {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(id + " is already running");
         }
+        paused = false;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     }
@@ -64,11 +66,55 @@ public final class ServerProcess {
         return process != null && process.isAlive();
     }
 
-    /** SIGKILL, descendants first; waits until the process is gone. */
+    /** The operating system's id of the running (or last) process; -1 before the first start. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Whether {@link #pause()} stopped the process and {@link #resume()} has not continued it yet. */
+    public synchronized boolean isPaused() {
+        return paused && isAlive();
+    }
+
+    /** SIGSTOP: the process freezes (its sockets stay open, so peers see silence, not a closed connection). */
+    public synchronized void pause() {
+        if (isAlive() && !paused) {
+            signal("-STOP");
+            paused = true;
+        }
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() {
+        if (paused && isAlive()) {
+            signal("-CONT");
+        }
+        paused = false;
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new CliException("kill " + signal + " " + process.pid() + " failed for " + id);
+            }
+        } catch (IOException e) {
+            throw new CliException("kill " + signal + " " + id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", 130);
+        }
+    }
+
+    /** SIGKILL, descendants first; waits until the process is gone. A paused process is continued first. */
     public synchronized void kill() {
         if (process == null) {
             return;
         }
+        // SIGKILL ends a stopped process too, but continuing it first keeps no zombie state around on any platform.
+        resume();
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(10));

@@ -1,0 +1,228 @@
+package io.kayak.chaos;
+
+import io.kayak.cli.HostPort;
+import io.kayak.cli.LocalCluster;
+import io.kayak.cli.ServerProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cluster under test: {@code kayak server} processes from a {@link LocalCluster}, each behind its own
+ * {@link PartitionProxy} (the member advertises the proxy, so all peer traffic to it crosses the proxy), plus the
+ * fault primitives the {@link Nemesis} combines: kill, restart, pause, resume, partition, delay, add and remove.
+ */
+final class ChaosCluster implements AutoCloseable {
+    private final LocalCluster local;
+    private final Network network = new Network();
+    private final KvHttp http = new KvHttp(Duration.ofSeconds(2));
+    private final KvHttp admin = new KvHttp(Duration.ofSeconds(20));
+    private final Map<String, PartitionProxy> proxies = new ConcurrentHashMap<>();
+    /** Members in the configuration as far as the harness knows, in start order. */
+    private final Set<String> active = new LinkedHashSet<>();
+    private final Set<String> crashed = new LinkedHashSet<>();
+    private int started;
+    /** A snapshot of {@link #active}'s addresses, so clients never wait on this cluster's lock during a restart. */
+    private volatile List<Client.Target> targets = List.of();
+
+    ChaosCluster(String classpath) throws IOException {
+        this.local = new LocalCluster(classpath);
+    }
+
+    Network network() {
+        return network;
+    }
+
+    /** Starts {@code n} members: the first seeds the cluster, the others join it through its proxy. */
+    synchronized void startMembers(int n) throws IOException, InterruptedException {
+        for (int i = 0; i < n; i++) {
+            addMember();
+        }
+    }
+
+    /** Starts a fresh member that joins through the proxies of the running members; returns its id. */
+    synchronized String addMember() throws IOException, InterruptedException {
+        String id = "m" + (++started);
+        List<HostPort> join = new ArrayList<>();
+        for (String m : active) {
+            if (!crashed.contains(m)) {
+                join.add(proxies.get(m).address());
+            }
+        }
+        local.start(id, join, listen -> {
+            try {
+                PartitionProxy proxy = new PartitionProxy(id, listen, network, this::membersByPid);
+                proxies.put(id, proxy);
+                return proxy.address();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        active.add(id);
+        refreshTargets();
+        return id;
+    }
+
+    /**
+     * Removes member {@code id} through another member, then stops its process for good. Returns whether the
+     * removal was confirmed; an unconfirmed one leaves the member running (it may or may not have left).
+     */
+    synchronized boolean removeMember(String id) throws InterruptedException {
+        for (String via : active) {
+            if (via.equals(id) || !responsive(via)) {
+                continue;
+            }
+            try {
+                KvHttp.Answer a = admin.remove(local.member(via).http(), id);
+                if (a.status() == 200) {
+                    active.remove(id);
+                    crashed.remove(id);
+                    refreshTargets();
+                    local.member(id).kill();
+                    proxies.remove(id).close();
+                    return true;
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    synchronized void kill(String id) {
+        local.member(id).kill();
+        crashed.add(id);
+    }
+
+    synchronized void restart(String id) throws IOException, InterruptedException {
+        if (crashed.remove(id)) {
+            local.restart(id);
+        }
+    }
+
+    synchronized void pause(String id) {
+        local.member(id).pause();
+    }
+
+    synchronized void resume(String id) {
+        local.member(id).resume();
+    }
+
+    /** Heals the network, continues every paused member and restarts every crashed one. */
+    synchronized void healAll() throws IOException, InterruptedException {
+        network.heal();
+        for (String id : active) {
+            local.member(id).resume();
+        }
+        for (String id : List.copyOf(crashed)) {
+            restart(id);
+        }
+    }
+
+    /** The members in the configuration, running or not. */
+    synchronized List<String> active() {
+        return List.copyOf(active);
+    }
+
+    /** Members that run and are not paused. */
+    synchronized List<String> responsive() {
+        return active.stream().filter(this::responsive).toList();
+    }
+
+    private boolean responsive(String id) {
+        ServerProcess p = local.member(id);
+        return p.isAlive() && !p.isPaused();
+    }
+
+    /** Where clients may send requests: every configured member, including crashed and paused ones. */
+    List<Client.Target> targets() {
+        return targets;
+    }
+
+    private void refreshTargets() {
+        targets = active.stream().map(id -> new Client.Target(id, local.member(id).http())).toList();
+    }
+
+    HostPort httpOf(String id) {
+        return local.member(id).http();
+    }
+
+    /** The leader as the responsive member with the highest term that says it leads, if any. */
+    Optional<String> leader() {
+        return leaderExcept(null);
+    }
+
+    /** Like {@link #leader()}, ignoring member {@code excluded} (a paused or isolated old leader). */
+    Optional<String> leaderExcept(String excluded) {
+        String leader = null;
+        long bestTerm = -1;
+        for (String id : responsive()) {
+            if (id.equals(excluded)) {
+                continue;
+            }
+            Map<String, Object> s = http.status(httpOf(id));
+            if ("leader".equals(s.get("role")) && s.get("term") instanceof Long term && term > bestTerm) {
+                bestTerm = term;
+                leader = id;
+            }
+        }
+        return Optional.ofNullable(leader);
+    }
+
+    /** Each responsive member's view: role, term and the leader it follows, for the operations log. */
+    Map<String, String> views() {
+        Map<String, String> views = new java.util.TreeMap<>();
+        for (String id : responsive()) {
+            Map<String, Object> s = status(id);
+            views.put(id, s.get("role") + "/t" + s.get("term") + "/leader=" + s.get("leader"));
+        }
+        return views;
+    }
+
+    /** {@code /v1/status} of one member, empty when it does not answer in time. */
+    Map<String, Object> status(String id) {
+        return http.status(httpOf(id));
+    }
+
+    /** Connections whose dialer the proxies could not identify. */
+    long unidentifiedDialers() {
+        return proxies.values().stream().mapToLong(PartitionProxy::unidentified).sum();
+    }
+
+    private Map<Long, String> membersByPid() {
+        Map<Long, String> byPid = new HashMap<>();
+        for (ServerProcess p : local.members()) {
+            long pid = p.pid();
+            if (pid > 0) {
+                byPid.put(pid, p.id());
+            }
+        }
+        return byPid;
+    }
+
+    /** Every member's log file, for a failure report. */
+    List<ServerProcess> processes() {
+        return local.members();
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (PartitionProxy proxy : proxies.values()) {
+                proxy.close();
+            }
+        } finally {
+            local.close();
+        }
+    }
+}

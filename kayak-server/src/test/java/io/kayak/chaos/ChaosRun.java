@@ -1,0 +1,239 @@
+package io.kayak.chaos;
+
+import io.kayak.cli.ServerProcess;
+import io.kayak.core.check.Command;
+import io.kayak.core.check.History;
+import io.kayak.core.check.HistoryFile;
+import io.kayak.core.check.LinearizabilityChecker;
+import io.kayak.core.check.Response;
+import io.kayak.core.check.Result;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One chaos run: start a cluster behind proxies, run concurrent clients and the {@link Nemesis} for a while, heal,
+ * wait for convergence, read every key from every member (linearizable reads into the history, local reads compared
+ * across members), check the history and, if anything is wrong, keep the evidence.
+ */
+final class ChaosRun {
+    private static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4");
+    private static final Duration CONVERGENCE = Duration.ofSeconds(90);
+
+    /**
+     * What to run.
+     *
+     * @param name    the fault mix's name
+     * @param seed    seeds the fault schedule and the clients
+     * @param members the cluster's start size
+     * @param mix     the faults to draw from
+     * @param faults  how long clients and faults run
+     * @param clients concurrent client processes
+     */
+    record Settings(String name, long seed, int members, List<Fault> mix, Duration faults, int clients) {
+    }
+
+    private final Settings settings;
+    private final String classpath;
+    private final Path keepRoot;
+    private final Recorder recorder = new Recorder();
+    private final KvHttp http = new KvHttp(Duration.ofSeconds(3));
+
+    ChaosRun(Settings settings, String classpath, Path keepRoot) {
+        this.settings = settings;
+        this.classpath = classpath;
+        this.keepRoot = keepRoot;
+    }
+
+    RunReport run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        Map<Fault, Integer> faults;
+        List<String> divergence;
+        int probes;
+        try (ChaosCluster cluster = new ChaosCluster(classpath)) {
+            if (!DialerLookup.available()) {
+                throw new IllegalStateException("partitions need /proc/net/tcp (Linux)");
+            }
+            try {
+                cluster.startMembers(settings.members());
+                recorder.event("started " + cluster.active());
+                StaleReadProbe probe = new StaleReadProbe(KEYS, http, recorder, cluster::httpOf);
+                faults = workload(cluster, probe, problems);
+                probes = probe.fired();
+                recorder.event("healing");
+                cluster.healAll();
+                awaitConvergence(cluster, problems);
+                divergence = finalReads(cluster);
+            } catch (IOException | RuntimeException e) {
+                // The cluster's directory goes away on close: keep the members' logs before it does.
+                recorder.event("run aborted: " + e);
+                Path kept = keep(recorder.history(), cluster, null);
+                throw new IllegalStateException("chaos run " + settings.name() + " seed=" + settings.seed()
+                        + " aborted (evidence in " + kept.getParent() + "): " + e.getMessage(), e);
+            }
+            if (cluster.unidentifiedDialers() > 0) {
+                recorder.event(cluster.unidentifiedDialers() + " proxied connection(s) from unidentified dialers");
+            }
+            History history = recorder.history();
+            Result result = LinearizabilityChecker.check(history);
+            RunReport report = new RunReport(settings.name(), settings.seed(),
+                    Duration.ofNanos(System.nanoTime() - start), history.size(), recorder.ok(), recorder.failed(),
+                    recorder.unknown(), faults, probes, result, divergence, problems, null);
+            if (!report.passed() || Boolean.getBoolean("kayak.chaos.keep")) {
+                Path kept = keep(history, cluster, report);
+                report = new RunReport(report.name(), report.seed(), report.duration(), report.operations(),
+                        report.ok(), report.failed(), report.unknown(), faults, probes, result, divergence, problems, kept);
+            }
+            return report;
+        }
+    }
+
+    private Map<Fault, Integer> workload(ChaosCluster cluster, StaleReadProbe probe, List<String> problems)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + settings.faults().toNanos();
+        Map<String, String> recent = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < settings.clients(); i++) {
+            Client c = new Client(i, KEYS, cluster::targets, http, recorder, recent, settings.seed() * 31 + i,
+                    deadline);
+            clients.add(c);
+            threads.add(new Thread(c, "chaos-client-" + i));
+        }
+        Nemesis nemesis = new Nemesis(cluster, settings.mix(), settings.seed(), deadline, settings.members(),
+                recorder, probe);
+        Thread nemesisThread = new Thread(nemesis, "chaos-nemesis");
+        threads.forEach(Thread::start);
+        nemesisThread.start();
+        try {
+            // The nemesis stops at the deadline after undoing its last fault (a restart may take a while).
+            nemesisThread.join(settings.faults().toMillis() + 120_000);
+        } finally {
+            nemesis.stop();
+            clients.forEach(Client::stop);
+            for (Thread t : threads) {
+                t.join(20_000);
+                if (t.isAlive()) {
+                    problems.add(t.getName() + " did not stop");
+                    t.interrupt();
+                }
+            }
+            if (nemesisThread.isAlive()) {
+                problems.add("the nemesis did not stop");
+                nemesisThread.interrupt();
+                nemesisThread.join(10_000);
+            }
+        }
+        probe.awaitAll(10_000);
+        recorder.event(probe.fired() + " stale-read probe reads fired");
+        problems.addAll(nemesis.errors());
+        return nemesis.injected();
+    }
+
+    /** Waits until a leader exists and every member has applied the same, leader-confirmed commit index. */
+    private void awaitConvergence(ChaosCluster cluster, List<String> problems) throws InterruptedException {
+        long deadline = System.nanoTime() + CONVERGENCE.toNanos();
+        int stableRounds = 0;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Optional<String> leader = cluster.leader();
+            if (leader.isPresent()) {
+                Object commit = cluster.status(leader.get()).get("commit");
+                boolean all = commit != null;
+                StringBuilder state = new StringBuilder("leader " + leader.get() + " commit " + commit + ";");
+                for (String id : cluster.active()) {
+                    Object applied = cluster.status(id).get("applied");
+                    state.append(' ').append(id).append('=').append(applied);
+                    all &= Objects.equals(applied, commit);
+                }
+                last = state.toString();
+                stableRounds = all ? stableRounds + 1 : 0;
+                if (stableRounds >= 2) {
+                    recorder.event("converged: " + last);
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        problems.add("no convergence within " + CONVERGENCE.toSeconds() + "s: " + last);
+    }
+
+    /**
+     * Reads every key from every member twice: linearizably (recorded in the history, so a lost acknowledged write
+     * fails the check) and locally (compared across members). Returns the keys whose local values differ.
+     */
+    private List<String> finalReads(ChaosCluster cluster) throws InterruptedException {
+        Map<String, Map<String, String>> localByKey = new LinkedHashMap<>();
+        List<String> members = cluster.active();
+        for (int m = 0; m < members.size(); m++) {
+            String id = members.get(m);
+            int process = 10_000 + m;
+            for (String key : KEYS) {
+                linearizableRead(cluster, id, process, key);
+                String local;
+                try {
+                    KvHttp.Answer a = http.read(cluster.httpOf(id), key, true);
+                    local = a.status() == 200 ? a.body() : a.status() == 404 ? "(absent)" : "(HTTP " + a.status() + ")";
+                } catch (IOException e) {
+                    local = "(" + e.getClass().getSimpleName() + ")";
+                }
+                localByKey.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, local);
+            }
+        }
+        List<String> divergence = new ArrayList<>();
+        localByKey.forEach((key, values) -> {
+            if (values.values().stream().distinct().count() > 1) {
+                divergence.add(key + " " + values);
+            }
+        });
+        recorder.event("final local values " + localByKey);
+        return divergence;
+    }
+
+    private void linearizableRead(ChaosCluster cluster, String id, int process, String key)
+            throws InterruptedException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int op = recorder.invoke(process, Command.read(key), id);
+            try {
+                KvHttp.Answer a = http.read(cluster.httpOf(id), key, false);
+                if (a.status() == 200 || a.status() == 404) {
+                    recorder.ok(op, Response.read(a.status() == 200 ? a.body() : null), "final read");
+                    return;
+                }
+                recorder.fail(op, "final read HTTP " + a.status());
+            } catch (IOException e) {
+                recorder.fail(op, "final read " + e.getClass().getSimpleName());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Keeps (for a failed run, or any with {@code -Dkayak.chaos.keep=true}) the history (JSON Lines), the operations log, the summary and every member's log. */
+    private Path keep(History history, ChaosCluster cluster, RunReport report) throws IOException {
+        Path dir = keepRoot.resolve(settings.name() + "-seed" + settings.seed() + "-" + System.currentTimeMillis());
+        Files.createDirectories(dir);
+        Path file = dir.resolve("history.jsonl");
+        HistoryFile.write(history, file);
+        Files.write(dir.resolve("operations.log"), recorder.notes());
+        if (report != null) {
+            Files.writeString(dir.resolve("summary.txt"), report.summary());
+        }
+        for (ServerProcess p : cluster.processes()) {
+            if (Files.exists(p.logFile())) {
+                Files.copy(p.logFile(), dir.resolve(p.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return file;
+    }
+}

@@ -1,0 +1,90 @@
+package io.kayak.chaos;
+
+import io.kayak.cli.HostPort;
+import io.kayak.server.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The harness's HTTP client for the members' key-value API, with short timeouts: a paused member must cost a client
+ * a bounded wait, which the history then records as an unknown outcome.
+ */
+final class KvHttp {
+    /**
+     * An HTTP answer.
+     *
+     * @param status the status code
+     * @param body   the body as UTF-8 text
+     */
+    record Answer(int status, String body) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+    private final Duration timeout;
+
+    KvHttp(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    Answer read(HostPort member, String key, boolean local) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(kv(member, key, local ? "consistency=local" : null)).GET());
+    }
+
+    Answer write(HostPort member, String key, String value) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(kv(member, key, null)).PUT(body(value)));
+    }
+
+    Answer cas(HostPort member, String key, String expected, String value) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(kv(member, key, "prevValue=" + encode(expected))).PUT(body(value)));
+    }
+
+    Answer delete(HostPort member, String key) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(kv(member, key, null)).DELETE());
+    }
+
+    Answer remove(HostPort member, String id) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://" + member + "/v1/members/" + encode(id) + "/remove"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code GET /v1/status?members=false}, parsed; empty when the member does not answer 200 in time. */
+    Map<String, Object> status(HostPort member) {
+        try {
+            Answer a = send(HttpRequest.newBuilder(URI.create("http://" + member + "/v1/status?members=false"))
+                    .GET());
+            return a.status() == 200 ? Json.parseObject(a.body()) : Map.of();
+        } catch (IOException | IllegalArgumentException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request.timeout(timeout).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    private static HttpRequest.BodyPublisher body(String value) {
+        return HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8);
+    }
+
+    private static URI kv(HostPort member, String key, String query) {
+        return URI.create("http://" + member + "/v1/kv/" + encode(key) + (query == null ? "" : "?" + query));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
