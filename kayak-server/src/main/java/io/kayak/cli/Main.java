@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kayak", mixinStandardHelpOptions = true, version = "kayak 0.1.0",
         description = "Kayak's reference replicated key-value server and its command line.",
         subcommands = {ServerCommand.class, CertsCommand.class, DemoCommand.class, StatusCommand.class, KvCommand.class,
-                MemberCommand.class, CommandLine.HelpCommand.class})
+                MemberCommand.class, BenchCommand.class, BenchReplicaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

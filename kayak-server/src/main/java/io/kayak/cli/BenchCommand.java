@@ -1,0 +1,69 @@
+package io.kayak.cli;
+
+import io.kayak.cli.bench.BenchCoordinator;
+import io.kayak.cli.bench.BenchOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kayak bench w1|w2}: the side-by-side Raft workloads (closed-loop throughput and latency; failover after
+ * {@code kill -9} of the leader) on a cluster of replica processes on loopback. Prints one JSON line on stdout.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs workload W1 (closed-loop throughput/latency, driver in the leader's JVM) or W2 "
+                + "(leader kill -9 failover) on a fresh cluster of replica JVMs on 127.0.0.1, fsync on.",
+                "Prints one JSON line on stdout; progress goes to stderr."})
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "w1|w2", description = "the workload")
+    String workload;
+
+    @Option(names = "--clients", paramLabel = "C", description = "outstanding appends (W1; W2 uses 1), default 1")
+    int clients = 1;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "measured seconds (W1), default 15")
+    int seconds = 15;
+
+    @Option(names = "--warmup", paramLabel = "S",
+            description = "warm-up seconds (W1) or seconds of C=1 load before each kill (W2), default 5")
+    int warmup = 5;
+
+    @Option(names = "--payload", paramLabel = "BYTES", description = "bytes per append, default 128")
+    int payload = 128;
+
+    @Option(names = "--repeat", paramLabel = "N", description = "W2 kills, a fresh cluster each, default 3")
+    int repeat = 3;
+
+    @Option(names = "--members", paramLabel = "N", description = "cluster size, default 3")
+    int members = 3;
+
+    @Option(names = "--election-ms", paramLabel = "MS", description = "election timeout, 0 = Kayak's default")
+    int electionMs;
+
+    @Option(names = "--heap", paramLabel = "SIZE", description = "-Xms/-Xmx of each replica JVM, default 1g")
+    String heap = "1g";
+
+    @Option(names = "--keep", description = "keep the run folder (replica logs and data)")
+    boolean keep;
+
+    @Option(names = "--jfr", description = "record a JFR profile (settings=profile) in every replica; keeps the run folder")
+    boolean jfr;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!workload.equals("w1") && !workload.equals("w2")) {
+            throw new CliException("unknown workload '" + workload + "' (w1|w2)");
+        }
+        if (clients < 1 || seconds < 1 || warmup < 0 || payload < 0 || repeat < 1 || members < 1 || electionMs < 0) {
+            throw new CliException("--clients, --seconds, --repeat and --members must be positive; "
+                    + "--warmup, --payload and --election-ms not negative");
+        }
+        BenchOptions options = new BenchOptions(workload, workload.equals("w2") ? 1 : clients, seconds, warmup,
+                payload, repeat, members, electionMs, heap, keep, jfr);
+        System.out.println(new BenchCoordinator(options).run());
+        System.out.flush();
+        return 0;
+    }
+}
