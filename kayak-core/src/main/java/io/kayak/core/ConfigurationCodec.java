@@ -1,6 +1,5 @@
 package io.kayak.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -102,7 +101,7 @@ public final class ConfigurationCodec {
         }
 
         void writeString(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            byte[] b = Utf8.encode(s);
             writeInt(b.length);
             ensure(b.length);
             System.arraycopy(b, 0, buf, len, b.length);
@@ -152,7 +151,7 @@ public final class ConfigurationCodec {
                 throw new IllegalArgumentException("negative string length");
             }
             need(n);
-            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            String s = Utf8.decode(buf, pos, n);
             pos += n;
             return s;
         }
