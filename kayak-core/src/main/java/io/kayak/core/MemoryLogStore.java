@@ -127,6 +127,17 @@ public final class MemoryLogStore implements LogStore {
         baseConfig = config;
     }
 
+    /** An independent copy of this store's content (entries are immutable, so they are shared). */
+    public MemoryLogStore copy() {
+        MemoryLogStore c = new MemoryLogStore();
+        c.entries.addAll(entries);
+        c.firstIndex = firstIndex;
+        c.baseTerm = baseTerm;
+        c.baseConfig = baseConfig;
+        c.hardState = hardState;
+        return c;
+    }
+
     @Override
     public void installSnapshot(long index, long term, Configuration configuration) {
         entries.clear();

@@ -1,13 +1,11 @@
 package io.kayak.core.sim;
 
-import io.kayak.core.CompactedException;
 import io.kayak.core.Configuration;
-import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import io.kayak.core.HardState;
 import io.kayak.core.IndexedConfiguration;
 import io.kayak.core.LogStore;
+import io.kayak.core.MemoryLogStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,64 +27,9 @@ public final class SimDisk implements LogStore {
     private record HardStateWrite(HardState state) implements Write {
     }
 
-    /** One image of the disk's content: the log (from a first index) and the hard state. */
-    private static final class Image {
-        long firstIndex = 1;
-        long baseTerm;
-        IndexedConfiguration baseConfig;
-        final List<Entry> entries = new ArrayList<>();
-        HardState hardState = HardState.INITIAL;
-
-        Image copy() {
-            Image c = new Image();
-            c.firstIndex = firstIndex;
-            c.baseTerm = baseTerm;
-            c.baseConfig = baseConfig;
-            c.entries.addAll(entries);
-            c.hardState = hardState;
-            return c;
-        }
-
-        long lastIndex() {
-            return firstIndex + entries.size() - 1;
-        }
-
-        void append(List<Entry> batch) {
-            if (batch.isEmpty()) {
-                return;
-            }
-            long first = batch.get(0).index();
-            if (first < firstIndex || first > lastIndex() + 1) {
-                throw new IllegalStateException("append at " + first + " outside [" + firstIndex + ", "
-                        + (lastIndex() + 1) + "]");
-            }
-            long expected = first;
-            for (Entry e : batch) {
-                if (e.index() != expected++) {
-                    throw new IllegalStateException("non-contiguous batch at " + e.index());
-                }
-                // Entries already held with the same term stay; truncation starts at the first real conflict.
-                if (e.index() <= lastIndex()) {
-                    if (entries.get((int) (e.index() - firstIndex)).term() == e.term()) {
-                        continue;
-                    }
-                    entries.subList((int) (e.index() - firstIndex), entries.size()).clear();
-                }
-                entries.add(e);
-            }
-        }
-
-        void apply(Write w) {
-            if (w instanceof AppendWrite) {
-                append(((AppendWrite) w).entries());
-            } else {
-                hardState = ((HardStateWrite) w).state();
-            }
-        }
-    }
-
-    private Image written = new Image();
-    private Image durable = new Image();
+    /** What readers see (everything written), and what a crash would leave (everything synced). */
+    private MemoryLogStore written = new MemoryLogStore();
+    private MemoryLogStore durable = new MemoryLogStore();
     private final List<Write> unsynced = new ArrayList<>();
     private long syncs;
 
@@ -101,7 +44,7 @@ public final class SimDisk implements LogStore {
 
     @Override
     public long firstIndex() {
-        return written.firstIndex;
+        return written.firstIndex();
     }
 
     @Override
@@ -111,51 +54,17 @@ public final class SimDisk implements LogStore {
 
     @Override
     public long term(long index) {
-        if (index == 0) {
-            return 0;
-        }
-        if (index < written.firstIndex - 1) {
-            throw new CompactedException(index, written.firstIndex);
-        }
-        if (index > written.lastIndex()) {
-            throw new IllegalArgumentException("index " + index + " beyond last " + written.lastIndex());
-        }
-        if (index == written.firstIndex - 1) {
-            return written.baseTerm;
-        }
-        return written.entries.get((int) (index - written.firstIndex)).term();
+        return written.term(index);
     }
 
     @Override
     public List<Entry> entries(long from, long toExclusive, long maxBytes) {
-        if (from < written.firstIndex) {
-            throw new CompactedException(from, written.firstIndex);
-        }
-        if (toExclusive > written.lastIndex() + 1) {
-            throw new IllegalArgumentException("range end " + toExclusive + " beyond last " + written.lastIndex());
-        }
-        List<Entry> out = new ArrayList<>();
-        long bytes = 0;
-        for (long i = from; i < toExclusive; i++) {
-            Entry e = written.entries.get((int) (i - written.firstIndex));
-            if (!out.isEmpty() && bytes + e.size() > maxBytes) {
-                break;
-            }
-            out.add(e);
-            bytes += e.size();
-        }
-        return out;
+        return written.entries(from, toExclusive, maxBytes);
     }
 
     @Override
     public IndexedConfiguration configurationBefore(long index) {
-        for (long i = Math.min(index - 1, written.lastIndex()); i >= written.firstIndex; i--) {
-            Entry e = written.entries.get((int) (i - written.firstIndex));
-            if (e.kind() == EntryKind.CONFIG) {
-                return new IndexedConfiguration(e.index(), ConfigurationCodec.decode(e.payload()));
-            }
-        }
-        return written.baseConfig;
+        return written.configurationBefore(index);
     }
 
     @Override
@@ -170,13 +79,13 @@ public final class SimDisk implements LogStore {
 
     @Override
     public void saveHardState(HardState state) {
-        written.hardState = state;
+        written.saveHardState(state);
         unsynced.add(new HardStateWrite(state));
     }
 
     @Override
     public HardState hardState() {
-        return written.hardState;
+        return written.hardState();
     }
 
     @Override
@@ -188,25 +97,10 @@ public final class SimDisk implements LogStore {
 
     @Override
     public void compact(long upToIndex) {
-        if (upToIndex < written.firstIndex) {
-            return;
-        }
-        if (upToIndex > written.lastIndex()) {
-            throw new IllegalArgumentException("cannot compact beyond the last index " + written.lastIndex());
-        }
-        IndexedConfiguration config = configurationBefore(upToIndex + 1);
-        long term = term(upToIndex);
-        written.entries.subList(0, (int) (upToIndex - written.firstIndex + 1)).clear();
-        written.firstIndex = upToIndex + 1;
-        written.baseTerm = term;
-        written.baseConfig = config;
+        written.compact(upToIndex);
         // Compaction is a metadata change the real store syncs at once; model it as durable immediately.
-        Image d = durable;
-        if (d.lastIndex() >= upToIndex && d.firstIndex <= upToIndex) {
-            d.entries.subList(0, (int) (upToIndex - d.firstIndex + 1)).clear();
-            d.firstIndex = upToIndex + 1;
-            d.baseTerm = term;
-            d.baseConfig = config;
+        if (durable.lastIndex() >= upToIndex && durable.firstIndex() <= upToIndex) {
+            durable.compact(upToIndex);
         }
     }
 
@@ -217,13 +111,8 @@ public final class SimDisk implements LogStore {
     @Override
     public void installSnapshot(long index, long term, Configuration configuration) {
         sync();
-        Image fresh = new Image();
-        fresh.firstIndex = index + 1;
-        fresh.baseTerm = term;
-        fresh.baseConfig = new IndexedConfiguration(index, configuration);
-        fresh.hardState = written.hardState;
-        written = fresh;
-        durable = fresh.copy();
+        written.installSnapshot(index, term, configuration);
+        durable = written.copy();
     }
 
     /**
@@ -231,15 +120,16 @@ public final class SimDisk implements LogStore {
      * (the last of them possibly torn at an entry boundary) survives too, as a real disk might.
      */
     public void crash(Random random) {
-        Image recovered = durable.copy();
+        MemoryLogStore recovered = durable.copy();
         int keep = unsynced.isEmpty() ? 0 : random.nextInt(unsynced.size() + 1);
         for (int i = 0; i < keep; i++) {
             Write w = unsynced.get(i);
-            if (i == keep - 1 && w instanceof AppendWrite && random.nextBoolean()) {
+            if (w instanceof AppendWrite) {
                 List<Entry> batch = ((AppendWrite) w).entries();
-                recovered.append(batch.subList(0, random.nextInt(batch.size() + 1)));
+                boolean torn = i == keep - 1 && random.nextBoolean();
+                recovered.append(torn ? batch.subList(0, random.nextInt(batch.size() + 1)) : batch);
             } else {
-                recovered.apply(w);
+                recovered.saveHardState(((HardStateWrite) w).state());
             }
         }
         unsynced.clear();
@@ -249,17 +139,17 @@ public final class SimDisk implements LogStore {
 
     /** Whether the durable image holds an entry with this index and term. */
     public boolean durablyHolds(long index, long term) {
-        Image d = durable;
-        if (index < d.firstIndex || index > d.lastIndex()) {
+        MemoryLogStore d = durable;
+        if (index < d.firstIndex() - 1) {
             // Compacted entries are covered by a durable snapshot of committed state (checked by its hash).
-            return index > 0 && (index < d.firstIndex - 1 || (index == d.firstIndex - 1 && d.baseTerm == term));
+            return index > 0;
         }
-        return d.entries.get((int) (index - d.firstIndex)).term() == term;
+        return index > 0 && index <= d.lastIndex() && d.term(index) == term;
     }
 
     /** The hard state as of the last sync (what a crash would leave). */
     public HardState durableHardState() {
-        return durable.hardState;
+        return durable.hardState();
     }
 
     /** The number of completed syncs. */
