@@ -3,10 +3,13 @@ package io.kayak;
 import io.kayak.transport.Rpc;
 import io.kayak.core.Message;
 import io.kayak.runtime.PeerNetwork;
+import io.kayak.transport.SnapshotFrame;
 
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * An in-process {@link PeerNetwork} for tests: members find each other by address in a shared registry, and a test
@@ -15,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalNetwork {
     private final Map<String, PeerNetwork.Inbound> members = new ConcurrentHashMap<>();
     private final Set<String> isolated = ConcurrentHashMap.newKeySet();
+    private volatile Predicate<SnapshotFrame> dropSnapshotFrame = f -> false;
+    private final AtomicLong snapshotBytesSent = new AtomicLong();
 
     /** A network endpoint for the member that will advertise {@code address}. */
     public PeerNetwork endpoint(String address) {
@@ -40,6 +45,17 @@ public final class LocalNetwork {
                 }
             }
 
+            @Override
+            public void send(String to, SnapshotFrame frame) {
+                if (frame instanceof SnapshotFrame.Chunk chunk) {
+                    snapshotBytesSent.addAndGet(chunk.data().length);
+                }
+                Inbound target = reachable(to);
+                if (target != null && !dropSnapshotFrame.test(frame)) {
+                    target.onSnapshot(frame);
+                }
+            }
+
             private Inbound reachable(String to) {
                 if (isolated.contains(address) || isolated.contains(to)) {
                     return null;
@@ -52,6 +68,16 @@ public final class LocalNetwork {
                 members.remove(address);
             }
         };
+    }
+
+    /** Drops the snapshot chunks and acks {@code drop} selects (null: none). */
+    public void dropSnapshotFrames(Predicate<SnapshotFrame> drop) {
+        this.dropSnapshotFrame = drop == null ? f -> false : drop;
+    }
+
+    /** Bytes of snapshot data sent so far, by every member, whether delivered or not. */
+    public long snapshotBytesSent() {
+        return snapshotBytesSent.get();
     }
 
     public void isolate(String address) {

@@ -31,6 +31,7 @@ final class HostMetrics {
     private final Timer fsyncLatency;
     private final Counter leaderChanges;
     private final Counter storageFailures;
+    private final Counter snapshotsInstalled;
     private final AtomicLong term = new AtomicLong();
     private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
 
@@ -47,6 +48,9 @@ final class HostMetrics {
                 .tags(tags).register(this.registry);
         this.storageFailures = Counter.builder("kayak.storage.failures")
                 .description("storage errors (each stops the member)").tags(tags).register(this.registry);
+        this.snapshotsInstalled = Counter.builder("kayak.snapshots.installed")
+                .description("snapshots received from the leader that replaced this member's log").tags(tags)
+                .register(this.registry);
         Gauge.builder("kayak.term", term, AtomicLong::get).tags(tags).register(this.registry);
         Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(this.registry);
     }
@@ -92,6 +96,10 @@ final class HostMetrics {
 
     void storageFailed() {
         storageFailures.increment();
+    }
+
+    void snapshotInstalled() {
+        snapshotsInstalled.increment();
     }
 
     /** Updates the lag of each follower (leader only); followers that left are reported as 0. */

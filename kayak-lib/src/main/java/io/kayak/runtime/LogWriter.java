@@ -35,6 +35,9 @@ final class LogWriter implements Runnable {
         void failed(RuntimeException error);
 
         void synced(long nanos, int readies);
+
+        /** A snapshot from the leader replaced the log and is durable (reported before {@link #persisted}). */
+        void snapshotInstalled(io.kayak.core.SnapshotMetadata snapshot);
     }
 
     private final LogStore store;
@@ -95,6 +98,12 @@ final class LogWriter implements Runnable {
     }
 
     private void write(Ready rd) {
+        if (rd.snapshot() != null) {
+            // Before this Ready's entries: they follow the snapshot (see Ready). Earlier Readies are flushed
+            // already, since a snapshot overwrites.
+            io.kayak.core.SnapshotMetadata s = rd.snapshot();
+            store.installSnapshot(s.index(), s.term(), s.configuration());
+        }
         if (!rd.entries().isEmpty()) {
             store.append(rd.entries());
         }
@@ -125,6 +134,9 @@ final class LogWriter implements Runnable {
             durable.synced(System.nanoTime() - start, segment.size());
         }
         for (Ready rd : segment) {
+            if (rd.snapshot() != null) {
+                durable.snapshotInstalled(rd.snapshot());
+            }
             for (Message m : rd.messagesAfterPersist()) {
                 durable.sendAfterPersist(m);
             }

@@ -5,6 +5,7 @@ import io.kayak.core.Message;
 import io.kayak.transport.MessageHandler;
 import io.kayak.transport.NettyTransport;
 import io.kayak.transport.Rpc;
+import io.kayak.transport.SnapshotFrame;
 import io.kayak.transport.TransportOptions;
 import io.kayak.transport.TransportStats;
 import java.io.IOException;
@@ -97,6 +98,11 @@ public final class NettyPeerNetwork implements PeerNetwork {
                 public void onRpc(Rpc rpc) {
                     inbound.onRpc(rpc);
                 }
+
+                @Override
+                public void onSnapshot(SnapshotFrame frame) {
+                    inbound.onSnapshot(frame);
+                }
             });
             try {
                 bound = created.start(listen);
@@ -138,6 +144,16 @@ public final class NettyPeerNetwork implements PeerNetwork {
             return;
         }
         t.send(to, rpc);
+    }
+
+    @Override
+    public void send(String address, SnapshotFrame frame) {
+        NettyTransport t = transport;
+        InetSocketAddress to = resolve(address);
+        if (t == null || to == null) {
+            return;
+        }
+        t.send(frame.to(), to, frame);
     }
 
     /** The address actually bound (the real port when listening on port 0); null before {@link #start}. */

@@ -1,6 +1,7 @@
 package io.kayak.runtime;
 
 import io.kayak.transport.Rpc;
+import io.kayak.transport.SnapshotFrame;
 import io.kayak.core.Message;
 
 /**
@@ -14,6 +15,8 @@ public interface PeerNetwork extends AutoCloseable {
         void onMessage(Message message);
 
         void onRpc(Rpc rpc);
+
+        void onSnapshot(SnapshotFrame frame);
     }
 
     /**
@@ -34,6 +37,9 @@ public interface PeerNetwork extends AutoCloseable {
 
     /** Sends a forwarded request or its answer to {@code address}. */
     void send(String address, Rpc rpc);
+
+    /** Sends a snapshot chunk or ack to the member it names, at {@code address}. */
+    void send(String address, SnapshotFrame frame);
 
     @Override
     void close();

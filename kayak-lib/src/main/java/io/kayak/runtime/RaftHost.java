@@ -20,6 +20,7 @@ import io.kayak.core.LogStore;
 import io.kayak.core.RaftNode;
 import io.kayak.core.RaftOptions;
 import io.kayak.core.Role;
+import io.kayak.storage.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,14 @@ public final class RaftHost implements Host, Log, Sync {
     private final HostMetrics metrics;
     /** Null for an in-memory member, which has no snapshot store. */
     private final Compactor compactor;
+    /** A sender without progress for this many election timeouts gives up (the core asks again later). */
+    private static final long SNAPSHOT_ABANDON_ELECTIONS = 20;
+    /** A reception that hears nothing for this long is abandoned and its file deleted. */
+    private static final long RECEPTION_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Snapshot streaming (file I/O off the raft thread); all three null on an in-memory member. */
+    private final java.util.concurrent.ScheduledExecutorService snapshotExecutor;
+    private final SnapshotSender snapshotSender;
+    private final SnapshotReceiver snapshotReceiver;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -77,8 +86,10 @@ public final class RaftHost implements Host, Log, Sync {
         this.network = network;
         long tickNanos = options.heartbeatInterval().toNanos();
         int electionTicks = (int) Math.max(2, options.electionTimeout().toNanos() / tickNanos);
+        long snapshotIndex = member.snapshots().flatMap(SnapshotStore::latest)
+                .map(snapshot -> reconcile(id, store, snapshot)).orElse(0L);
         RaftOptions raftOptions = RaftOptions.builder(id).seed(System.nanoTime() ^ id.hashCode())
-                .electionTicks(electionTicks).heartbeatTicks(1).build();
+                .electionTicks(electionTicks).heartbeatTicks(1).applied(snapshotIndex).build();
         RaftNode node = new RaftNode(raftOptions, store, store.hardState());
         this.applied = new AppliedWatch(node.appliedIndex());
         this.compactor = member.snapshots().map(s -> new Compactor(store, s, applied::get, acks::get)).orElse(null);
@@ -111,17 +122,57 @@ public final class RaftHost implements Host, Log, Sync {
             public void synced(long nanos, int readies) {
                 metricsRef[0].fsync(nanos);
             }
+
+            @Override
+            public void snapshotInstalled(io.kayak.core.SnapshotMetadata snapshot) {
+                postQuietly(() -> loopRef[0].snapshotInstalled(snapshot));
+            }
         });
         this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos,
                 metricsRef[0], options.electionTimeout().toNanos(), options.promotionLag(),
                 options.promotionDelay().toNanos());
         loopRef[0] = loop;
+        SnapshotStore snapshotStore = member.snapshots().orElse(null);
+        if (snapshotStore == null) {
+            this.snapshotExecutor = null;
+            this.snapshotSender = null;
+            this.snapshotReceiver = null;
+        } else {
+            this.snapshotExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kayak-snapshots-" + id));
+            long election = options.electionTimeout().toNanos();
+            this.snapshotSender = new SnapshotSender(id, snapshotStore, network::send,
+                    to -> postQuietly(() -> loop.snapshotFailed(to)), snapshotExecutor, System::nanoTime,
+                    2 * election, SNAPSHOT_ABANDON_ELECTIONS * election);
+            this.snapshotReceiver = new SnapshotReceiver(id, snapshotStore,
+                    ack -> postQuietly(() -> loop.send(ack)),
+                    (leader, term, snapshot) -> postQuietly(() -> loop.deliver(new io.kayak.core.Message
+                            .InstallSnapshot(leader, id, term, new io.kayak.core.SnapshotMetadata(snapshot.lastIndex(),
+                            snapshot.lastTerm(), snapshot.configuration())))),
+                    () -> state.view().term(), snapshotExecutor, System::nanoTime, RECEPTION_IDLE_NANOS);
+            loop.snapshotSender(snapshotSender);
+        }
         if (isSoleVoter(node)) {
             // A one-member cluster need not wait an election timeout for its first leader.
             node.campaign();
         }
         this.loopThread = daemon(loop, "kayak-raft-" + id);
         this.writerThread = daemon(writer, "kayak-log-writer-" + id);
+    }
+
+    /**
+     * Makes the log agree with the newest snapshot before the core starts, and returns the snapshot's index. A
+     * snapshot received from the leader is installed in the snapshot store before the log is replaced, so a crash
+     * in between leaves a snapshot the log does not end in: the log is replaced now. A log that holds the
+     * snapshot's last entry (same index and term) holds the same committed prefix and stays as it is.
+     */
+    private static long reconcile(String id, LogStore store, io.kayak.storage.SnapshotMetadata snapshot) {
+        long index = snapshot.lastIndex();
+        if (index >= store.firstIndex() && (index > store.lastIndex() || store.term(index) != snapshot.lastTerm())) {
+            LOG.info("{}: the log [{}, {}] does not hold snapshot {} (term {}): replacing it by the snapshot", id,
+                    store.firstIndex(), store.lastIndex(), index, snapshot.lastTerm());
+            store.installSnapshot(index, snapshot.lastTerm(), snapshot.configuration());
+        }
+        return index;
     }
 
     private static boolean isSoleVoter(RaftNode node) {
@@ -180,6 +231,17 @@ public final class RaftHost implements Host, Log, Sync {
             @Override
             public void onRpc(Rpc rpc) {
                 postQuietly(() -> loop.onRpc(rpc));
+            }
+
+            @Override
+            public void onSnapshot(io.kayak.transport.SnapshotFrame frame) {
+                if (frame instanceof io.kayak.transport.SnapshotFrame.Chunk chunk) {
+                    if (snapshotReceiver != null) {
+                        snapshotReceiver.onChunk(chunk);
+                    }
+                } else if (snapshotSender != null) {
+                    snapshotSender.onAck((io.kayak.transport.SnapshotFrame.Ack) frame);
+                }
             }
         });
         if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
@@ -387,6 +449,15 @@ public final class RaftHost implements Host, Log, Sync {
         network.close();
         loop.stop();
         joinQuietly(loopThread);
+        if (snapshotExecutor != null) {
+            snapshotReceiver.close();
+            snapshotExecutor.shutdown();
+            try {
+                snapshotExecutor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         writer.stop();
         joinQuietly(writerThread);
         applied.close();

@@ -69,6 +69,8 @@ final class RaftLoop implements Runnable {
     private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
     private final Map<String, String> addressBook = new HashMap<>();
     private final MembershipChanges membership;
+    /** Streams snapshots to members that need them; null on an in-memory member. */
+    private SnapshotSender snapshots;
     /** When each peer was last heard from (monotonic nanoseconds), for reachability and status. */
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final long reachableNanos;
@@ -96,6 +98,11 @@ final class RaftLoop implements Runnable {
                 System::nanoTime);
         learnAddresses(node.configuration().configuration());
         publishState();
+    }
+
+    /** Gives the loop its snapshot sender (before it runs). */
+    void snapshotSender(SnapshotSender sender) {
+        this.snapshots = sender;
     }
 
     /** Runs {@code task} on the raft thread. */
@@ -179,6 +186,40 @@ final class RaftLoop implements Runnable {
 
     void persisted(Entry last) {
         node.persisted(last.index(), last.term());
+    }
+
+    /** A snapshot transfer to {@code member} failed: the core probes it again and asks for another. */
+    void snapshotFailed(String member) {
+        node.reportSnapshot(member, false);
+    }
+
+    /** Sends a snapshot frame to the member it names, if its address is known. */
+    void send(io.kayak.transport.SnapshotFrame frame) {
+        String address = addressBook.get(frame.to());
+        if (address != null) {
+            network.send(address, frame);
+        }
+    }
+
+    /**
+     * The log was replaced by a snapshot from the leader, durably. Listeners positioned inside it now find their
+     * entries compacted ({@link io.kayak.OutOfBoundsException}): that is how the application learns to rebuild from
+     * the snapshot. Appends waiting here for entries the snapshot covers cannot learn their outcome any more.
+     */
+    void snapshotInstalled(io.kayak.core.SnapshotMetadata snapshot) {
+        learnAddresses(snapshot.configuration());
+        Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.headMap(snapshot.index(), true).entrySet()
+                .iterator();
+        while (it.hasNext()) {
+            PendingAppend p = it.next().getValue();
+            it.remove();
+            completeExceptionally(p.future(), new OutcomeUnknownException("a snapshot up to index "
+                    + snapshot.index() + " replaced this member's log before the entry was seen to commit here"));
+        }
+        applied.advanceTo(snapshot.index());
+        metrics.snapshotInstalled();
+        LOG.info("{}: installed the leader's snapshot at index {} (term {}); the log now starts at {}", node.id(),
+                snapshot.index(), snapshot.term(), snapshot.index() + 1);
     }
 
     void propose(byte[] payload, CompletableFuture<Entry> future) {
@@ -426,10 +467,12 @@ final class RaftLoop implements Runnable {
                 writer.submit(rd);
             }
             for (Ready.SnapshotRequest request : rd.snapshotsToSend()) {
-                // The transport cannot stream snapshots yet (docs/storage.md): the member stays behind until it is
-                // replaced. The core asks again every few election timeouts, so this warning repeats.
-                LOG.warn("{}: member {} needs entries compacted into a snapshot, and snapshots cannot be sent to"
-                        + " other members in this version", node.id(), request.to());
+                if (snapshots == null) {
+                    // An in-memory member keeps no snapshots, so it never compacts and never gets here.
+                    node.reportSnapshot(request.to(), false);
+                } else {
+                    snapshots.send(request.to(), addressBook.get(request.to()), request.term());
+                }
             }
             // Committed entries first: they were committed before any role change this Ready reports.
             if (!rd.committed().isEmpty()) {
@@ -479,6 +522,9 @@ final class RaftLoop implements Runnable {
         LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
                 soft.leader() == null ? "unknown" : soft.leader());
         if (soft.role() != Role.LEADER) {
+            if (snapshots != null) {
+                snapshots.cancelAll();
+            }
             membership.leadershipLost(leaderAddress());
             // Entries this member proposed as leader may still commit under the next leader: outcome unknown.
             Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.entrySet().iterator();

@@ -113,6 +113,24 @@ public final class SnapshotStore {
     /** Makes the forced {@code partial} file the newest snapshot, then deletes the one it replaces. */
     synchronized void install(Path partial, SnapshotMetadata metadata) {
         writing = false;
+        installFile(partial, metadata);
+    }
+
+    /**
+     * Makes the forced {@code partial} file the newest snapshot unless a newer one exists already (a snapshot
+     * received from the leader may overtake a local one being written, and vice versa): then the partial file is
+     * deleted instead, which loses nothing, since the newer snapshot covers more of the same committed log.
+     * Returns whether it was installed.
+     */
+    private boolean installFile(Path partial, SnapshotMetadata metadata) {
+        if (latest != null && latest.lastIndex() > metadata.lastIndex()) {
+            try {
+                fs.delete(partial);
+            } catch (IOException e) {
+                throw failStop.fail(partial, "discard a superseded snapshot", e);
+            }
+            return false;
+        }
         Path target = dir.resolve(SnapshotFormat.fileName(metadata.lastIndex()));
         Path previous = latestFile;
         try {
@@ -128,10 +146,54 @@ public final class SnapshotStore {
         } catch (IOException e) {
             throw failStop.fail(target, "install snapshot", e);
         }
+        return true;
+    }
+
+    /**
+     * Opens the newest complete snapshot's file, bytes as they are on disk, to stream it to another member; empty
+     * when there is none. The file stays readable while open even if a newer snapshot replaces it meanwhile.
+     */
+    public synchronized Optional<SnapshotFile> openLatestFile() {
+        failStop.check();
+        if (latest == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SnapshotFile(latestFile, fs.open(latestFile), latest, failStop));
+        } catch (IOException e) {
+            throw failStop.fail(latestFile, "open snapshot", e);
+        }
+    }
+
+    /**
+     * Starts receiving the file of the snapshot covering {@code lastIndex} (term {@code lastTerm}) from another
+     * member, under a temporary name, so the current snapshot stays until the new one is complete and durable.
+     * One reception at a time: the caller aborts the previous one first.
+     */
+    public synchronized IncomingSnapshot receive(long lastIndex, long lastTerm) {
+        failStop.check();
+        Path partial = dir.resolve(SnapshotFormat.fileName(lastIndex) + ".incoming" + SnapshotFormat.PARTIAL_SUFFIX);
+        try {
+            FileHandle handle = fs.open(partial);
+            handle.truncate(0);
+            return new IncomingSnapshot(this, partial, handle, lastIndex, lastTerm, failStop);
+        } catch (IOException e) {
+            throw failStop.fail(partial, "create snapshot", e);
+        }
+    }
+
+    /** Installs a received file (see {@link #installFile}); returns whether it became the newest snapshot. */
+    synchronized boolean installReceived(Path partial, SnapshotMetadata metadata) {
+        return installFile(partial, metadata);
     }
 
     synchronized void discard(Path partial) throws IOException {
         writing = false;
+        fs.delete(partial);
+    }
+
+    /** Deletes an abandoned reception's file. */
+    synchronized void discardReceived(Path partial) throws IOException {
         fs.delete(partial);
     }
 
@@ -147,40 +209,51 @@ public final class SnapshotStore {
 
     private void readHeader(Path file) throws IOException {
         try (FileHandle handle = fs.open(file)) {
-            ByteBuffer fixed = ByteBuffer.allocate(28);
-            if (handle.readFully(fixed, 0) < 28) {
-                throw new StorageCorruptedException(file, 0, "expected a snapshot header, the file is too short");
-            }
-            fixed.flip();
-            if (fixed.getInt() != SnapshotFormat.MAGIC) {
-                throw new StorageCorruptedException(file, 0, "expected snapshot magic "
-                        + Integer.toHexString(SnapshotFormat.MAGIC));
-            }
-            int version = fixed.getInt();
-            if (version != SnapshotFormat.VERSION) {
-                throw new UnsupportedFormatException(file, 4, version, SnapshotFormat.VERSION);
-            }
-            long lastIndex = fixed.getLong();
-            long lastTerm = fixed.getLong();
-            int configLength = fixed.getInt();
-            if (configLength < 0 || configLength > handle.size() - 32) {
-                throw new StorageCorruptedException(file, 24, "expected a configuration length, found "
-                        + configLength);
-            }
-            ByteBuffer rest = ByteBuffer.allocate(configLength + 4);
-            handle.readFully(rest, 28);
-            rest.flip();
-            byte[] whole = new byte[28 + configLength];
-            fixed.get(0, whole, 0, 28);
-            rest.get(0, whole, 28, configLength);
-            if (rest.getInt(configLength) != Crc32c.of(whole, 0, whole.length)) {
-                throw new StorageCorruptedException(file, 28 + configLength, "expected a header crc32c that matches");
-            }
-            byte[] config = new byte[configLength];
-            System.arraycopy(whole, 28, config, 0, configLength);
-            latest = new SnapshotMetadata(lastIndex, lastTerm, ConfigurationCodec.decode(config));
+            Header header = parseHeader(file, handle);
+            latest = header.metadata();
             latestFile = Objects.requireNonNull(file);
-            latestEventsStart = 28 + configLength + 4;
+            latestEventsStart = header.eventsStart();
         }
+    }
+
+    /** A snapshot file's metadata and where its events start. */
+    record Header(SnapshotMetadata metadata, long eventsStart) {
+    }
+
+    /** Reads and checks the header of the snapshot file {@code file}. */
+    static Header parseHeader(Path file, FileHandle handle) throws IOException {
+        ByteBuffer fixed = ByteBuffer.allocate(28);
+        if (handle.readFully(fixed, 0) < 28) {
+            throw new StorageCorruptedException(file, 0, "expected a snapshot header, the file is too short");
+        }
+        fixed.flip();
+        if (fixed.getInt() != SnapshotFormat.MAGIC) {
+            throw new StorageCorruptedException(file, 0, "expected snapshot magic "
+                    + Integer.toHexString(SnapshotFormat.MAGIC));
+        }
+        int version = fixed.getInt();
+        if (version != SnapshotFormat.VERSION) {
+            throw new UnsupportedFormatException(file, 4, version, SnapshotFormat.VERSION);
+        }
+        long lastIndex = fixed.getLong();
+        long lastTerm = fixed.getLong();
+        int configLength = fixed.getInt();
+        if (configLength < 0 || configLength > handle.size() - 32) {
+            throw new StorageCorruptedException(file, 24, "expected a configuration length, found "
+                    + configLength);
+        }
+        ByteBuffer rest = ByteBuffer.allocate(configLength + 4);
+        handle.readFully(rest, 28);
+        rest.flip();
+        byte[] whole = new byte[28 + configLength];
+        fixed.get(0, whole, 0, 28);
+        rest.get(0, whole, 28, configLength);
+        if (rest.getInt(configLength) != Crc32c.of(whole, 0, whole.length)) {
+            throw new StorageCorruptedException(file, 28 + configLength, "expected a header crc32c that matches");
+        }
+        byte[] config = new byte[configLength];
+        System.arraycopy(whole, 28, config, 0, configLength);
+        return new Header(new SnapshotMetadata(lastIndex, lastTerm, ConfigurationCodec.decode(config)),
+                28 + configLength + 4);
     }
 }

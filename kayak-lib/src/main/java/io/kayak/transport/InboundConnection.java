@@ -122,6 +122,10 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
                     + scope + ")");
             return;
         }
+        if (SnapshotCodec.carriesSnapshot(frame)) {
+            onSnapshotFrame(ctx, frame);
+            return;
+        }
         Message message;
         try {
             message = MessageCodec.decode(frame);
@@ -144,6 +148,28 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
             // The handler's failure is not the peer's fault: keep the connection, lose the message (Raft
             // retransmits), and make the bug loud.
             LOG.error("Message handler failed on {}", message, e);
+        }
+    }
+
+    private void onSnapshotFrame(ChannelHandlerContext ctx, Frame frame) {
+        SnapshotFrame snapshotFrame;
+        try {
+            snapshotFrame = SnapshotCodec.decode(frame);
+        } catch (ProtocolException e) {
+            fail(ctx, e.getMessage());
+            return;
+        }
+        if (!snapshotFrame.to().equals(options.memberId()) || !snapshotFrame.from().equals(peerId)) {
+            fail(ctx, snapshotFrame + " on the connection of member " + peerId + " to member "
+                    + options.memberId());
+            return;
+        }
+        stats.messageDelivered();
+        try {
+            handler.onSnapshot(snapshotFrame);
+        } catch (RuntimeException e) {
+            // As for messages: the handler's bug, not the peer's; the sender resends what is not acknowledged.
+            LOG.error("Snapshot handler failed on {}", snapshotFrame, e);
         }
     }
 

@@ -20,4 +20,7 @@ public interface MessageHandler {
     void onMessage(Message message);
 
     void onRpc(Rpc rpc);
+
+    /** A snapshot chunk or ack; validated like a Raft message (this member is its receiver, the peer its sender). */
+    void onSnapshot(SnapshotFrame frame);
 }

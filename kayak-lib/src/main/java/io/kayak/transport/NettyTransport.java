@@ -184,6 +184,27 @@ public final class NettyTransport implements AutoCloseable {
     }
 
     /**
+     * Queues a snapshot chunk or ack for member {@code memberId} at {@code address}, on the same connection as Raft
+     * messages to it, and returns at once. Encoded here (a chunk's data is copied).
+     *
+     * @throws IllegalArgumentException if the frame is not from this member to {@code memberId}, or is invalid
+     *                                  ({@link SnapshotCodec})
+     */
+    public void send(String memberId, InetSocketAddress address, SnapshotFrame snapshotFrame) {
+        Objects.requireNonNull(address, "address");
+        if (!snapshotFrame.to().equals(memberId) || !snapshotFrame.from().equals(options.memberId())) {
+            throw new IllegalArgumentException(snapshotFrame + " sent by member " + options.memberId() + " to "
+                    + memberId);
+        }
+        Frame frame = SnapshotCodec.encode(snapshotFrame);
+        if (closed.get()) {
+            stats.messageDropped();
+            return;
+        }
+        peer(memberId, address).send(frame);
+    }
+
+    /**
      * Queues a forwarded request or answer for whichever member of this cluster listens at {@code address} and
      * returns at once. It is encoded here, so the caller may reuse its arrays afterwards. The first send to an
      * address opens a connection to it (with an empty handshake target); after {@link #close} rpcs are dropped

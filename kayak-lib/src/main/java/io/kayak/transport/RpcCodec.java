@@ -135,6 +135,11 @@ public final class RpcCodec {
         return "no wire form for " + rpc;
     }
 
+    /** Why {@code value} cannot be a member id (empty or too long), or null when it can. */
+    static String nameProblem(String field, String value) {
+        return value.isEmpty() ? "empty member id in field " + field : tooLong(field, value);
+    }
+
     private static String tooLong(String field, String value) {
         return value.length() > MAX_NAME_CHARS
                 ? field + " of " + value.length() + " characters exceeds " + MAX_NAME_CHARS : null;

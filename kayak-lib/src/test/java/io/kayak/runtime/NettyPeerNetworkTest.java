@@ -24,6 +24,7 @@ class NettyPeerNetworkTest {
     private static final class Recorder implements PeerNetwork.Inbound {
         final List<Message> messages = new CopyOnWriteArrayList<>();
         final List<Rpc> rpcs = new CopyOnWriteArrayList<>();
+        final List<io.kayak.transport.SnapshotFrame> snapshotFrames = new CopyOnWriteArrayList<>();
         private final BiConsumer<Recorder, Rpc.Request> onRequest;
 
         Recorder(BiConsumer<Recorder, Rpc.Request> onRequest) {
@@ -41,6 +42,11 @@ class NettyPeerNetworkTest {
             if (rpc instanceof Rpc.Request request) {
                 onRequest.accept(this, request);
             }
+        }
+
+        @Override
+        public void onSnapshot(io.kayak.transport.SnapshotFrame frame) {
+            snapshotFrames.add(frame);
         }
     }
 

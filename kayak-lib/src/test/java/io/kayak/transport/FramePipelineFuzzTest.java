@@ -34,6 +34,7 @@ class FramePipelineFuzzTest {
         TransportStats stats = new TransportStats();
         List<Message> messages = new ArrayList<>();
         List<Rpc> rpcs = new ArrayList<>();
+        List<SnapshotFrame> snapshotFrames = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel();
         Pipelines.install(channel.pipeline(), null, MAX_FRAME, stats, new InboundConnection(options,
                 new ClusterIdentity("c1"), stats, new MessageHandler() {
@@ -45,6 +46,11 @@ class FramePipelineFuzzTest {
                     @Override
                     public void onRpc(Rpc rpc) {
                         rpcs.add(rpc);
+                    }
+
+                    @Override
+                    public void onSnapshot(SnapshotFrame frame) {
+                        snapshotFrames.add(frame);
                     }
                 }));
         int offset = 0;

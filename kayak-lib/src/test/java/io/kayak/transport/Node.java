@@ -15,6 +15,7 @@ final class Node implements AutoCloseable {
     final InetSocketAddress address;
     private final List<Message> received = new ArrayList<>();
     private final List<Rpc> receivedRpcs = new ArrayList<>();
+    private final List<SnapshotFrame> receivedSnapshotFrames = new ArrayList<>();
 
     private Node(String cluster, String id, InetSocketAddress listen, UnaryOperator<TransportOptions.Builder> tweak)
             throws IOException {
@@ -30,6 +31,11 @@ final class Node implements AutoCloseable {
                     @Override
                     public void onRpc(Rpc rpc) {
                         recordRpc(rpc);
+                    }
+
+                    @Override
+                    public void onSnapshot(SnapshotFrame frame) {
+                        recordSnapshotFrame(frame);
                     }
                 });
         try {
@@ -65,6 +71,11 @@ final class Node implements AutoCloseable {
             public void onRpc(Rpc rpc) {
                 throw new AssertionError("unexpected rpc " + rpc);
             }
+
+            @Override
+            public void onSnapshot(SnapshotFrame frame) {
+                throw new AssertionError("unexpected snapshot frame " + frame);
+            }
         };
     }
 
@@ -77,6 +88,10 @@ final class Node implements AutoCloseable {
         transport.send(to.address, rpc);
     }
 
+    void send(Node to, SnapshotFrame frame) {
+        transport.send(to.id, to.address, frame);
+    }
+
     TransportStats stats() {
         return transport.stats();
     }
@@ -87,6 +102,14 @@ final class Node implements AutoCloseable {
 
     private synchronized void recordRpc(Rpc rpc) {
         receivedRpcs.add(rpc);
+    }
+
+    private synchronized void recordSnapshotFrame(SnapshotFrame frame) {
+        receivedSnapshotFrames.add(frame);
+    }
+
+    synchronized List<SnapshotFrame> receivedSnapshotFrames() {
+        return new ArrayList<>(receivedSnapshotFrames);
     }
 
     synchronized List<Rpc> receivedRpcs() {
