@@ -479,7 +479,7 @@ final class RaftLoop implements Runnable {
         LOG.info("{}: {} in term {}, leader {}", node.id(), soft.role(), soft.term(),
                 soft.leader() == null ? "unknown" : soft.leader());
         if (soft.role() != Role.LEADER) {
-            membership.leadershipLost(leaderAddress());
+            membership.leadershipLost(node, leaderAddress());
             // Entries this member proposed as leader may still commit under the next leader: outcome unknown.
             Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.entrySet().iterator();
             while (it.hasNext()) {
