@@ -238,17 +238,35 @@ final class MembershipChanges {
         });
     }
 
-    /** Leadership was lost: queued requests were not applied; applied removals may still complete. */
-    void leadershipLost(String leaderAddress) {
+    /**
+     * Leadership was lost: queued requests were not applied; applied removals may still complete, unless they
+     * already have.
+     *
+     * <p>A removal can commit in the very step that ends the leadership: a leader that removes itself steps down as
+     * soon as the configuration without it commits, and that configuration needs no acknowledgement from the leader
+     * itself, so it may commit before the leader's own copy is durable. The entry then reaches {@link #committed}
+     * only in a later Ready, after this call; {@code node}'s commit index already covers it. Such a removal is
+     * answered as done, not as unknown: a caller told "unknown" would keep a member that is no longer in the
+     * configuration, and nothing will ever catch it up.
+     */
+    void leadershipLost(RaftNode node, String leaderAddress) {
         for (Request r : queue) {
             r.reply().accept(Rpc.Response.error(r.request().id(), Rpc.Error.NOT_LEADER,
                     "leadership changed before the request was applied", leaderAddress));
         }
         queue.clear();
-        for (List<Request> list : awaitingRemoval.values()) {
-            for (Request r : list) {
-                r.reply().accept(Rpc.Response.error(r.request().id(), Rpc.Error.OUTCOME_UNKNOWN,
-                        "leadership changed before the removal committed; it may still complete", leaderAddress));
+        IndexedConfiguration latest = node.configuration();
+        Configuration config = latest.configuration();
+        boolean committed = !config.isJoint() && latest.index() <= node.commitIndex();
+        for (Map.Entry<String, List<Request>> e : awaitingRemoval.entrySet()) {
+            boolean done = committed && !config.contains(e.getKey());
+            for (Request r : e.getValue()) {
+                r.reply().accept(done
+                        ? Rpc.Response.ok(r.request().id(), latest.index(), node.termAt(latest.index()),
+                                ConfigurationCodec.encode(config))
+                        : Rpc.Response.error(r.request().id(), Rpc.Error.OUTCOME_UNKNOWN,
+                                "leadership changed before the removal committed; it may still complete",
+                                leaderAddress));
             }
         }
         awaitingRemoval.clear();

@@ -525,7 +525,7 @@ final class RaftLoop implements Runnable {
             if (snapshots != null) {
                 snapshots.cancelAll();
             }
-            membership.leadershipLost(leaderAddress());
+            membership.leadershipLost(node, leaderAddress());
             // Entries this member proposed as leader may still commit under the next leader: outcome unknown.
             Iterator<Map.Entry<Long, PendingAppend>> it = pendingAppends.entrySet().iterator();
             while (it.hasNext()) {

@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * fault primitives the {@link Nemesis} combines: kill, restart, pause, resume, partition, delay, add and remove.
  */
 final class ChaosCluster implements AutoCloseable {
+    /** How long a removal whose outcome is unknown is asked again before the harness gives up on it. */
+    private static final Duration REMOVAL_DEADLINE = Duration.ofSeconds(30);
+
     private final LocalCluster local;
     private final Network network = new Network();
     private final KvHttp http = new KvHttp(Duration.ofSeconds(2));
@@ -73,30 +76,53 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Removes member {@code id} through another member, then stops its process for good. Returns whether the
-     * removal was confirmed; an unconfirmed one leaves the member running (it may or may not have left).
+     * What became of a removal: whether it was confirmed (a configuration without the member committed, and its
+     * process was stopped for good), after how many requests, and the last answer.
      */
-    synchronized boolean removeMember(String id) throws InterruptedException {
-        for (String via : active) {
-            if (via.equals(id) || !responsive(via)) {
-                continue;
-            }
-            try {
-                KvHttp.Answer a = admin.remove(local.member(via).http(), id);
-                if (a.status() == 200) {
-                    active.remove(id);
-                    crashed.remove(id);
-                    refreshTargets();
-                    local.member(id).kill();
-                    proxies.remove(id).close();
-                    return true;
+    record Removal(boolean confirmed, int attempts, String last) {
+    }
+
+    /**
+     * Removes member {@code id} through the other responsive members, then stops its process for good. While the
+     * outcome is unknown (504, a timeout) or no leader answers (503), the removal is asked again, through the next
+     * member, until it is confirmed or {@link #REMOVAL_DEADLINE} passes: a removal that may have committed must be
+     * resolved, because stopping a member that is still configured leaves a dead voter, and keeping one that was
+     * removed leaves a process nothing replicates to any more. A retried removal of a member already gone is
+     * answered at once. A refusal (409: it would leave no reachable quorum, or it is the last voter) is final and
+     * changed nothing. Only a confirmed removal stops the process; otherwise the member stays running and active.
+     */
+    synchronized Removal removeMember(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + REMOVAL_DEADLINE.toNanos();
+        int attempts = 0;
+        String last = "no responsive member to ask";
+        for (int round = 0; ; round++) {
+            List<String> vias = active.stream().filter(m -> !m.equals(id) && responsive(m)).toList();
+            if (!vias.isEmpty()) {
+                String via = vias.get(round % vias.size());
+                attempts++;
+                try {
+                    KvHttp.Answer a = admin.remove(local.member(via).http(), id);
+                    last = "HTTP " + a.status() + " from " + via + (a.status() == 200 ? "" : " " + a.body());
+                    if (a.status() == 200) {
+                        active.remove(id);
+                        crashed.remove(id);
+                        refreshTargets();
+                        local.member(id).kill();
+                        proxies.remove(id).close();
+                        return new Removal(true, attempts, last);
+                    }
+                    if (a.status() == 409) {
+                        return new Removal(false, attempts, last);
+                    }
+                } catch (IOException e) {
+                    last = e + " from " + via;
                 }
-                return false;
-            } catch (IOException e) {
-                return false;
             }
+            if (System.nanoTime() - deadline > 0) {
+                return new Removal(false, attempts, last);
+            }
+            Thread.sleep(500);
         }
-        return false;
     }
 
     synchronized void kill(String id) {
@@ -187,6 +213,11 @@ final class ChaosCluster implements AutoCloseable {
             views.put(id, s.get("role") + "/t" + s.get("term") + "/leader=" + s.get("leader"));
         }
         return views;
+    }
+
+    /** The ids in member {@code id}'s configuration, empty when it does not answer in time. */
+    Optional<Set<String>> roster(String id) {
+        return http.roster(httpOf(id));
     }
 
     /** {@code /v1/status} of one member, empty when it does not answer in time. */

@@ -11,7 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The harness's HTTP client for the members' key-value API, with short timeouts: a paused member must cost a client
@@ -67,6 +71,30 @@ final class KvHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Map.of();
+        }
+    }
+
+    /**
+     * The ids of the member's configuration (the {@code members} rows of {@code GET /v1/status}); empty when the
+     * member does not answer 200 in time.
+     */
+    @SuppressWarnings("unchecked")
+    Optional<Set<String>> roster(HostPort member) {
+        try {
+            Answer a = send(HttpRequest.newBuilder(URI.create("http://" + member + "/v1/status")).GET());
+            if (a.status() != 200 || !(Json.parseObject(a.body()).get("members") instanceof List<?> rows)) {
+                return Optional.empty();
+            }
+            Set<String> ids = new TreeSet<>();
+            for (Object row : rows) {
+                ids.add(String.valueOf(((Map<String, Object>) row).get("id")));
+            }
+            return Optional.of(ids);
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -168,9 +168,10 @@ final class Nemesis implements Runnable {
                     if (victim == null) {
                         return false;
                     }
-                    boolean removed = cluster.removeMember(victim);
-                    event((removed ? "removed " : "removal not confirmed: ") + victim);
-                    return removed;
+                    ChaosCluster.Removal removal = cluster.removeMember(victim);
+                    event((removal.confirmed() ? "removed " : "removal not confirmed: ") + victim + " ("
+                            + removal.attempts() + " request(s), last " + removal.last() + ")");
+                    return removal.confirmed();
                 }
             }
         }
