@@ -103,7 +103,10 @@ public final class RaftHost implements Host, Log, Sync {
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
-                postQuietly(() -> loopRef[0].send(message));
+                // Straight from the writer thread: a hop through the raft thread would only delay the ack.
+                if (!stopping.get()) {
+                    loopRef[0].send(message);
+                }
             }
 
             @Override

@@ -67,7 +67,11 @@ final class RaftLoop implements Runnable {
     private final TreeMap<Long, PendingAppend> pendingAppends = new TreeMap<>();
     private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<Rpc.Response>> pendingRpcs = new HashMap<>();
-    private final Map<String, String> addressBook = new HashMap<>();
+    /**
+     * Where each member listens. Written on the raft thread only; concurrent because the log writer thread reads it
+     * to send acknowledgements the moment they are durable, without a hop through the raft thread.
+     */
+    private final Map<String, String> addressBook = new java.util.concurrent.ConcurrentHashMap<>();
     private final MembershipChanges membership;
     /** Streams snapshots to members that need them; null on an in-memory member. */
     private SnapshotSender snapshots;
@@ -498,6 +502,7 @@ final class RaftLoop implements Runnable {
         publishState();
     }
 
+    /** Sends {@code m} to the member it names; thread-safe (the log writer calls it too). */
     void send(Message m) {
         String address = addressBook.get(m.to());
         if (address != null) {
