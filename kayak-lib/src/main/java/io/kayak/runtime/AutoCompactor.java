@@ -1,0 +1,222 @@
+package io.kayak.runtime;
+
+import io.kayak.CapturedState;
+import io.kayak.ClosedException;
+import io.kayak.SnapshotProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The automatic compaction of one host, on its own daemon thread (never the raft thread, so a slow capture or a
+ * large snapshot never delays consensus): every {@link #CHECK_INTERVAL_NANOS} it asks {@link CompactionPolicy}
+ * whether the log has outgrown its thresholds, and if so asks the application's {@link SnapshotProvider} for its
+ * state and hands it to the {@link Compactor}, keeping the policy's trailing window in the log.
+ *
+ * <p>One compaction runs at a time. A failure (the provider throws, returns state the application has not
+ * acknowledged, or the snapshot cannot be written) is logged and counted, and the next try waits
+ * {@link #FIRST_RETRY_NANOS}, doubling up to {@link #MAX_RETRY_NANOS}: a broken provider neither stops the host nor
+ * floods the log. {@link #close()} stops the thread; a snapshot being written is abandoned (its partial file is
+ * discarded) rather than waited for. Without a compactor (an in-memory member, or automatic compaction turned off)
+ * the provider is kept and never called, and no thread starts.
+ */
+final class AutoCompactor implements AutoCloseable {
+    /** How often the thresholds are checked: cheap (an index difference and a sum over the segments). */
+    static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Logger LOG = LoggerFactory.getLogger(AutoCompactor.class);
+
+    private final String memberId;
+    /** Null when automatic compaction cannot or must not run. */
+    private final Compactor compactor;
+    private final CompactionPolicy policy;
+    private final LongSupplier committed;
+    private final LogSizer sizer;
+    private final HostMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private SnapshotProvider provider;
+    private Thread thread;
+    private volatile boolean closed;
+
+    /**
+     * @param compactor the host's compactor, or {@code null} to keep automatic compaction off
+     * @param committed the highest index committed and applied on this member
+     */
+    AutoCompactor(String memberId, Compactor compactor, CompactionPolicy policy, LongSupplier committed,
+                  LogSizer sizer, HostMetrics metrics) {
+        this.memberId = memberId;
+        this.compactor = compactor;
+        this.policy = policy;
+        this.committed = committed;
+        this.sizer = sizer;
+        this.metrics = metrics;
+    }
+
+    /** Registers (or with {@code null} removes) the provider; starts the thread at the first registration. */
+    void provider(SnapshotProvider newProvider) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ClosedException("the host is stopped");
+            }
+            provider = newProvider;
+            if (compactor != null && newProvider != null && thread == null) {
+                thread = new Thread(this::run, "kayak-compaction-" + memberId);
+                thread.setDaemon(true);
+                thread.start();
+            }
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        long retryNanos = 0;
+        while (true) {
+            SnapshotProvider current = awaitTurn(retryNanos > 0 ? retryNanos : CHECK_INTERVAL_NANOS);
+            if (current == null) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            if (!policy.due(compactor.snapshotIndex(), committed.getAsLong(), sizer)) {
+                retryNanos = 0;
+                continue;
+            }
+            retryNanos = compactOnce(current) ? 0
+                    : Math.min(MAX_RETRY_NANOS, Math.max(FIRST_RETRY_NANOS, retryNanos * 2));
+        }
+    }
+
+    /** Waits {@code nanos} (cut short by a new provider or by closing); returns the provider, null when closed. */
+    private SnapshotProvider awaitTurn(long nanos) {
+        lock.lock();
+        try {
+            long remaining = nanos;
+            while (!closed && remaining > 0) {
+                remaining = wake.awaitNanos(remaining);
+                if (remaining > 0 && !closed) {
+                    break; // woken by a new provider: look at once
+                }
+            }
+            return closed ? null : provider;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One capture and compaction; returns false when it failed or the provider had nothing new (retry later). */
+    private boolean compactOnce(SnapshotProvider current) {
+        long start = System.nanoTime();
+        CapturedState state = null;
+        try {
+            state = current.capture();
+            if (state == null) {
+                LOG.debug("{}: the snapshot provider skipped this round", memberId);
+                return false;
+            }
+            long existing = compactor.snapshotIndex();
+            if (state.until() <= existing) {
+                LOG.debug("{}: the provider's state at {} adds nothing to the snapshot at {}", memberId,
+                        state.until(), existing);
+                return false;
+            }
+            compactor.compact(state.until(), new StopOnClose(state.events()), state.count(), policy.trailing());
+            long nanos = System.nanoTime() - start;
+            metrics.compacted(nanos);
+            LOG.info("{}: snapshot at {} ({} events) in {} ms; log compacted up to at most {}", memberId,
+                    state.until(), state.count(), TimeUnit.NANOSECONDS.toMillis(nanos),
+                    Math.max(0, state.until() - policy.trailing()));
+            return true;
+        } catch (ClosedException e) {
+            if (!closed) {
+                failed(e);
+            }
+            return false;
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                throw fatal; // out of memory and the like: nothing sensible to retry
+            }
+            failed(e); // whatever the application's provider threw must not end automatic compaction
+            return false;
+        } finally {
+            if (state != null) {
+                try {
+                    state.close();
+                } catch (Exception e) {
+                    LOG.warn("{}: releasing the captured state failed: {}", memberId, e.toString());
+                }
+            }
+        }
+    }
+
+    private void failed(Throwable e) {
+        metrics.compactionFailed();
+        if (e instanceof IllegalArgumentException) {
+            // Our own checks (an index not yet acknowledged, a wrong event count): the message says it all.
+            LOG.warn("{}: automatic compaction failed, will retry: {}", memberId, e.getMessage());
+        } else {
+            LOG.warn("{}: automatic compaction failed, will retry", memberId, e);
+        }
+    }
+
+    /** Stops the thread; a compaction under way is abandoned at its next event. */
+    @Override
+    public void close() {
+        Thread running;
+        lock.lock();
+        try {
+            closed = true;
+            wake.signalAll();
+            running = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (running != null && running != Thread.currentThread()) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The provider's events, ending the snapshot with {@link ClosedException} once the host stops: the snapshot
+     * writer then discards its partial file. Interrupting the thread instead would close the snapshot's file
+     * channel under it and fail-stop the whole store.
+     */
+    private final class StopOnClose implements Iterator<byte[]> {
+        private final Iterator<byte[]> events;
+
+        StopOnClose(Iterator<byte[]> events) {
+            this.events = events;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (closed) {
+                throw new ClosedException("the host is stopping; the snapshot is abandoned");
+            }
+            return events.hasNext();
+        }
+
+        @Override
+        public byte[] next() {
+            return events.next();
+        }
+    }
+}
