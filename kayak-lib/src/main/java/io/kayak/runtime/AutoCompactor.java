@@ -92,8 +92,8 @@ final class AutoCompactor implements AutoCloseable {
                 retryNanos = 0;
                 continue;
             }
-            retryNanos = compactOnce(current) ? 0
-                    : Math.min(MAX_RETRY_NANOS, Math.max(FIRST_RETRY_NANOS, retryNanos * 2));
+            long nextRetry = Math.min(MAX_RETRY_NANOS, Math.max(FIRST_RETRY_NANOS, retryNanos * 2));
+            retryNanos = compactOnce(current, nextRetry) ? 0 : nextRetry;
         }
     }
 
@@ -119,7 +119,7 @@ final class AutoCompactor implements AutoCloseable {
     }
 
     /** One capture and compaction; returns false when it failed or the provider had nothing new (retry later). */
-    private boolean compactOnce(SnapshotProvider current) {
+    private boolean compactOnce(SnapshotProvider current, long retryNanos) {
         long start = System.nanoTime();
         CapturedState state = null;
         try {
@@ -143,14 +143,14 @@ final class AutoCompactor implements AutoCloseable {
             return true;
         } catch (ClosedException e) {
             if (!closed) {
-                failed(e);
+                failed(e, retryNanos);
             }
             return false;
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
                 throw fatal; // out of memory and the like: nothing sensible to retry
             }
-            failed(e); // whatever the application's provider threw must not end automatic compaction
+            failed(e, retryNanos); // whatever the application's provider threw must not end automatic compaction
             return false;
         } finally {
             if (state != null) {
@@ -163,13 +163,15 @@ final class AutoCompactor implements AutoCloseable {
         }
     }
 
-    private void failed(Throwable e) {
+    private void failed(Throwable e, long retryNanos) {
         metrics.compactionFailed();
+        long retryMillis = TimeUnit.NANOSECONDS.toMillis(retryNanos);
         if (e instanceof IllegalArgumentException) {
             // Our own checks (an index not yet acknowledged, a wrong event count): the message says it all.
-            LOG.warn("{}: automatic compaction failed, will retry: {}", memberId, e.getMessage());
+            LOG.warn("{}: automatic compaction failed, retrying in {} ms: {}", memberId, retryMillis,
+                    e.getMessage());
         } else {
-            LOG.warn("{}: automatic compaction failed, will retry", memberId, e);
+            LOG.warn("{}: automatic compaction failed, retrying in {} ms", memberId, retryMillis, e);
         }
     }
 
