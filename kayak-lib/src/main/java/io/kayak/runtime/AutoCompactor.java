@@ -10,13 +10,13 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 
 /**
  * The automatic compaction of one host, on its own daemon thread (never the raft thread, so a slow capture or a
- * large snapshot never delays consensus): every {@link #CHECK_INTERVAL_NANOS} it asks {@link CompactionPolicy}
- * whether the log has outgrown its thresholds, and if so asks the application's {@link SnapshotProvider} for its
- * state and hands it to the {@link Compactor}, keeping the policy's trailing window in the log.
+ * large snapshot never delays consensus): it wakes as soon as the committed index passes the entry threshold, and
+ * at least every {@link #CHECK_INTERVAL_NANOS} for the byte threshold, asks {@link CompactionPolicy} whether the log
+ * has outgrown its thresholds, and if so asks the application's {@link SnapshotProvider} for its state and hands it
+ * to the {@link Compactor}, keeping the policy's trailing window in the log.
  *
  * <p>One compaction runs at a time. A failure (the provider throws, returns state the application has not
  * acknowledged, or the snapshot cannot be written) is logged and counted, and the next try waits
@@ -36,7 +36,7 @@ final class AutoCompactor implements AutoCloseable {
     /** Null when automatic compaction cannot or must not run. */
     private final Compactor compactor;
     private final CompactionPolicy policy;
-    private final LongSupplier committed;
+    private final AppliedWatch committed;
     private final LogSizer sizer;
     private final HostMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
@@ -49,7 +49,7 @@ final class AutoCompactor implements AutoCloseable {
      * @param compactor the host's compactor, or {@code null} to keep automatic compaction off
      * @param committed the highest index committed and applied on this member
      */
-    AutoCompactor(String memberId, Compactor compactor, CompactionPolicy policy, LongSupplier committed,
+    AutoCompactor(String memberId, Compactor compactor, CompactionPolicy policy, AppliedWatch committed,
                   LogSizer sizer, HostMetrics metrics) {
         this.memberId = memberId;
         this.compactor = compactor;
@@ -81,14 +81,15 @@ final class AutoCompactor implements AutoCloseable {
     private void run() {
         long retryNanos = 0;
         while (true) {
-            SnapshotProvider current = awaitTurn(retryNanos > 0 ? retryNanos : CHECK_INTERVAL_NANOS);
+            SnapshotProvider current = retryNanos > 0 ? pause(retryNanos) : awaitGrowth();
             if (current == null) {
                 if (closed) {
                     return;
                 }
+                pause(CHECK_INTERVAL_NANOS); // no provider registered just now
                 continue;
             }
-            if (!policy.due(compactor.snapshotIndex(), committed.getAsLong(), sizer)) {
+            if (!policy.due(compactor.snapshotIndex(), committed.get(), sizer)) {
                 retryNanos = 0;
                 continue;
             }
@@ -97,8 +98,31 @@ final class AutoCompactor implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the committed log passes the entry threshold, or {@link #CHECK_INTERVAL_NANOS} (for the byte
+     * threshold); returns the provider, null when closed. A fast writer must not outrun the compaction by a whole
+     * polling interval, hence the wake-up on the index itself.
+     */
+    private SnapshotProvider awaitGrowth() {
+        try {
+            committed.await(compactor.snapshotIndex() + policy.afterEntries() + 1, CHECK_INTERVAL_NANOS,
+                    () -> closed);
+        } catch (ClosedException e) {
+            closed = true; // the host is stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+        lock.lock();
+        try {
+            return closed ? null : provider;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits {@code nanos} (cut short by a new provider or by closing); returns the provider, null when closed. */
-    private SnapshotProvider awaitTurn(long nanos) {
+    private SnapshotProvider pause(long nanos) {
         lock.lock();
         try {
             long remaining = nanos;
@@ -187,6 +211,7 @@ final class AutoCompactor implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        committed.wakeAll();
         if (running != null && running != Thread.currentThread()) {
             try {
                 running.join(TimeUnit.SECONDS.toMillis(10));

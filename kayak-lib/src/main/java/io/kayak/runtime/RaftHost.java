@@ -91,7 +91,7 @@ public final class RaftHost implements Host, Log, Sync {
         HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
         this.metrics = metricsRef[0];
         this.autoCompactor = new AutoCompactor(id, options.autoCompact() ? compactor : null,
-                CompactionPolicy.of(options), applied::get, LogSizer.of(store, options.compactAfterBytes()), metrics);
+                CompactionPolicy.of(options), applied, LogSizer.of(store, options.compactAfterBytes()), metrics);
         if (compactor != null) {
             metrics.snapshotIndex(compactor::snapshotIndex);
         }
