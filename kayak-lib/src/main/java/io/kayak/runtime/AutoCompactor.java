@@ -199,7 +199,10 @@ final class AutoCompactor implements AutoCloseable {
         }
     }
 
-    /** Stops the thread; a compaction under way is abandoned at its next event. */
+    /**
+     * Stops the thread; a compaction under way is abandoned at its next event. A provider's {@code capture()} in
+     * progress is waited for, at most 10 s.
+     */
     @Override
     public void close() {
         Thread running;
