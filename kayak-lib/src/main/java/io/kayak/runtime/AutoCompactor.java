@@ -105,8 +105,7 @@ final class AutoCompactor implements AutoCloseable {
      */
     private SnapshotProvider awaitGrowth() {
         try {
-            committed.await(compactor.snapshotIndex() + policy.afterEntries() + 1, CHECK_INTERVAL_NANOS,
-                    () -> closed);
+            committed.await(policy.entryTrigger(compactor.snapshotIndex()), CHECK_INTERVAL_NANOS, () -> closed);
         } catch (ClosedException e) {
             closed = true; // the host is stopping
         } catch (InterruptedException e) {

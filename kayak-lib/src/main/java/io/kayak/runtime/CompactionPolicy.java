@@ -18,6 +18,14 @@ record CompactionPolicy(long afterEntries, long afterBytes, long trailing) {
                 options.compactTrailingEntries());
     }
 
+    /**
+     * The committed index at which the entry threshold is passed, beyond the snapshot at {@code snapshotIndex}
+     * ({@link Long#MAX_VALUE} when the threshold is too large to be reached).
+     */
+    long entryTrigger(long snapshotIndex) {
+        return afterEntries >= Long.MAX_VALUE - 1 - snapshotIndex ? Long.MAX_VALUE : snapshotIndex + afterEntries + 1;
+    }
+
     /** Whether the log beyond the snapshot at {@code snapshotIndex} has outgrown a threshold. */
     boolean due(long snapshotIndex, long committed, LogSizer sizer) {
         return committed - snapshotIndex > afterEntries || sizer.bytesAfter(snapshotIndex) > afterBytes;
