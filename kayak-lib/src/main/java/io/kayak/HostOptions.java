@@ -29,6 +29,13 @@ import java.util.function.Supplier;
  *   <tr><td>tls</td><td>none: members talk plaintext</td></tr>
  *   <tr><td>promotionLag / promotionDelay</td><td>a learner within 100 entries of the commit index for 200 ms is
  *   promoted to voter</td></tr>
+ *   <tr><td>autoCompact</td><td>on: once a {@link SnapshotProvider} is registered ({@link Log#snapshotProvider}),
+ *   the log is compacted by itself; without a provider, or without a data directory, nothing happens</td></tr>
+ *   <tr><td>compactAfterEntries</td><td>100,000 committed entries beyond the newest snapshot trigger one</td></tr>
+ *   <tr><td>compactAfterBytes</td><td>128 MiB of log records beyond the newest snapshot trigger one (two default
+ *   segments)</td></tr>
+ *   <tr><td>compactTrailingEntries</td><td>5,000 entries below the snapshot stay in the log, so a follower lagging
+ *   by less catches up from the log rather than from a snapshot</td></tr>
  * </table>
  */
 public final class HostOptions {
@@ -49,9 +56,17 @@ public final class HostOptions {
     private final String replaces;
     private final TlsFiles tls;
     private final int segmentCapacity;
+    private final boolean autoCompact;
+    private final long compactAfterEntries;
+    private final long compactAfterBytes;
+    private final long compactTrailingEntries;
 
     private HostOptions(Builder b) {
         this.segmentCapacity = b.segmentCapacity;
+        this.autoCompact = b.autoCompact;
+        this.compactAfterEntries = b.compactAfterEntries;
+        this.compactAfterBytes = b.compactAfterBytes;
+        this.compactTrailingEntries = b.compactTrailingEntries;
         this.id = b.id;
         this.listen = Objects.requireNonNull(b.listen, "listen");
         this.advertise = b.advertise == null ? b.listen : b.advertise;
@@ -96,6 +111,26 @@ public final class HostOptions {
     /** The capacity of one log segment file, in bytes. */
     public int segmentCapacity() {
         return segmentCapacity;
+    }
+
+    /** Whether the log is compacted automatically once a {@link SnapshotProvider} is registered. */
+    public boolean autoCompact() {
+        return autoCompact;
+    }
+
+    /** How many committed entries beyond the newest snapshot trigger an automatic compaction. */
+    public long compactAfterEntries() {
+        return compactAfterEntries;
+    }
+
+    /** How many bytes of log records beyond the newest snapshot trigger an automatic compaction. */
+    public long compactAfterBytes() {
+        return compactAfterBytes;
+    }
+
+    /** How many entries below an automatic snapshot's index stay in the log for lagging followers. */
+    public long compactTrailingEntries() {
+        return compactTrailingEntries;
     }
 
     /** The data directory, or {@code null} for an in-memory member. */
@@ -189,8 +224,48 @@ public final class HostOptions {
         private String replaces;
         private TlsFiles tls;
         private int segmentCapacity = io.kayak.storage.StorageOptions.DEFAULT_SEGMENT_CAPACITY;
+        private boolean autoCompact = true;
+        private long compactAfterEntries = 100_000;
+        private long compactAfterBytes = 128L << 20;
+        private long compactTrailingEntries = 5_000;
 
         private Builder() {
+        }
+
+        /** Turns automatic compaction on (the default) or off; {@link Log#compact} works either way. */
+        public Builder autoCompact(boolean on) {
+            this.autoCompact = on;
+            return this;
+        }
+
+        /** Compacts automatically once more than {@code entries} committed entries follow the newest snapshot. */
+        public Builder compactAfterEntries(long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("compactAfterEntries must be at least 1, not " + entries);
+            }
+            this.compactAfterEntries = entries;
+            return this;
+        }
+
+        /** Compacts automatically once the log records after the newest snapshot take more than {@code bytes}. */
+        public Builder compactAfterBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("compactAfterBytes must be at least 1, not " + bytes);
+            }
+            this.compactAfterBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Keeps at least {@code entries} entries below each automatic snapshot's index in the log (0 lets
+         * compaction go up to the snapshot's index; the log deletes whole segment files only, so it may keep more).
+         */
+        public Builder compactTrailingEntries(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("compactTrailingEntries must not be negative, not " + entries);
+            }
+            this.compactTrailingEntries = entries;
+            return this;
         }
 
         public Builder segmentCapacity(int bytes) {

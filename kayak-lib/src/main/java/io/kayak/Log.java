@@ -47,7 +47,10 @@ public interface Log {
     long compacted();
 
     /**
-     * Saves the application's state as of {@code until} as a snapshot and compacts the log up to it.
+     * Saves the application's state as of {@code until} as a snapshot and compacts the log up to it. Unlike
+     * automatic compaction ({@link #snapshotProvider}), this call keeps no trailing window of entries below
+     * {@code until}: the caller asked for exactly this point (the log still keeps the entries of the segment file
+     * that holds {@code until}, since it deletes whole files).
      * {@code events} must yield exactly {@code count} events that together rebuild the state covering every entry
      * up to {@code until} (and nothing after it); they are streamed to disk, never held in memory whole. The
      * snapshot records the membership configuration in force at {@code until}. Returns once the snapshot is durable
@@ -65,4 +68,30 @@ public interface Log {
 
     /** Opens this member's newest snapshot for reading, or empty when it has none. */
     Optional<Snapshot> snapshot();
+
+    /**
+     * The last index covered by this member's newest snapshot, or 0 when it has none. Cheap (no file is opened):
+     * for status displays. Entries between {@link #compacted()} and this index are the trailing window that
+     * automatic compaction keeps in the log.
+     */
+    long snapshotIndex();
+
+    /**
+     * Registers the provider that automatic compaction asks for the application's state, replacing any earlier
+     * one ({@code null} unregisters). Until a provider is registered the log is never compacted automatically.
+     *
+     * <p>Registered here rather than in {@link HostOptions} because the provider needs the application's state
+     * machine, which is usually built on top of the started {@link Host}.
+     *
+     * <p>When the committed log beyond the newest snapshot exceeds {@link HostOptions#compactAfterEntries()}
+     * entries or {@link HostOptions#compactAfterBytes()} bytes, the host's compaction thread calls
+     * {@link SnapshotProvider#capture()}, writes the captured state as a snapshot covering its
+     * {@link CapturedState#until()}, and then compacts the log only up to {@code until - }
+     * {@link HostOptions#compactTrailingEntries()}, so a follower that lags by less than that catches up from the
+     * log instead of needing the whole snapshot. A member without a data directory, or with
+     * {@link HostOptions#autoCompact()} off, accepts the provider and never calls it.
+     *
+     * @throws ClosedException when the host is stopped
+     */
+    void snapshotProvider(SnapshotProvider provider);
 }

@@ -1,8 +1,8 @@
 package io.kayak;
 
 /**
- * An index outside the log: compacted into a snapshot (rebuild from {@link Log#snapshot()} when that lands, then
- * listen from its last index + 1), or not yet written.
+ * An index outside the log: compacted into a snapshot (rebuild from {@link Log#snapshot()}, then listen from its
+ * last index + 1), or not yet written.
  */
 public final class OutOfBoundsException extends KayakException {
     private static final long serialVersionUID = 1L;

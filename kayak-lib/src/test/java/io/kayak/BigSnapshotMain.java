@@ -33,7 +33,7 @@ public final class BigSnapshotMain {
             while (!TcpCluster.leads(a) && System.nanoTime() < deadline) {
                 Thread.sleep(10); // a polling loop in a standalone program, not a test's synchronisation
             }
-            CountingApp app = new CountingApp(a);
+            PaddedSnapshotApp app = new PaddedSnapshotApp(a);
             long last = 0;
             // Enough entries to fill several small segments, so compaction drops some and b needs the snapshot.
             for (int i = 0; i < 400; i++) {
@@ -51,7 +51,7 @@ public final class BigSnapshotMain {
 
             start = System.nanoTime();
             Host b = cluster.track(Kayak.join(options(cluster, "b"), List.of(cluster.address("a"))));
-            CountingApp appB = new CountingApp(b);
+            PaddedSnapshotApp appB = new PaddedSnapshotApp(b);
             long target = a.log().append(new byte[1]).get(10, TimeUnit.MINUTES).index();
             deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (!(appB.state().index() >= target && appB.state().equals(app.state()))) {

@@ -4,145 +4,108 @@ import io.kayak.core.Entry;
 import io.kayak.core.EntryKind;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
- * A test application: its state is the number of normal entries and a running hash of their payloads, in log order,
- * so two members that applied the same log hold equal states. It follows the documented recipe: rebuild from the
- * snapshot, listen after it, and rebuild again whenever the listener says its entries were compacted (which is
- * how a member learns that a snapshot from the leader replaced its log). Snapshots can be padded to any size.
+ * A tiny application for compaction tests: its state is the number of normal entries applied and a running checksum
+ * of their payloads, so two replays of the same log agree and any skipped or repeated entry shows. It rebuilds from
+ * the host's snapshot at start (and whenever its listener meets a compacted index), acknowledges every entry with
+ * {@link Sync#ack}, and offers a {@link SnapshotProvider} of its state as two events.
  */
 final class CountingApp implements AutoCloseable {
-    /** The state as of an index. */
-    record State(long index, long count, long hash) {
-    }
-
     private final Host host;
-    private final Thread thread;
-    private final AtomicInteger rebuilds = new AtomicInteger();
-    private volatile State state = new State(0, 0, 17);
+    private final Thread applier;
     private volatile boolean closed;
-    private volatile Throwable failure;
+    private long count;
+    private long checksum;
+    private long applied;
+    private volatile Listener listener;
 
     CountingApp(Host host) {
         this.host = host;
-        this.thread = new Thread(this::run, "counting-app-" + host.id());
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.applier = new Thread(this::applyUntilClosed, "counting-app-" + host.id());
+        this.applier.setDaemon(true);
+        this.applier.start();
     }
 
-    State state() {
-        return state;
+    /** Captures a consistent view: the state and the index it covers, read under the lock that applying takes. */
+    synchronized CapturedState capture() {
+        return CapturedState.of(applied, 2, List.of(longBytes(count), longBytes(checksum)).iterator());
     }
 
-    /** How often the app rebuilt from a snapshot (its start included, when a snapshot existed). */
-    int rebuilds() {
-        return rebuilds.get();
+    SnapshotProvider provider() {
+        return this::capture;
     }
 
-    Throwable failure() {
-        return failure;
+    synchronized long count() {
+        return count;
     }
 
-    private void run() {
+    synchronized long checksum() {
+        return checksum;
+    }
+
+    synchronized long applied() {
+        return applied;
+    }
+
+    private void applyUntilClosed() {
         try {
             while (!closed) {
-                long from = rebuild();
-                try (Listener listener = host.log().listen(from, 256)) {
-                    follow(listener);
+                try (Listener l = host.log().listen(rebuild() + 1, 1024)) {
+                    listener = l; // close() may have missed it: the loop condition looks again
+                    while (!closed) {
+                        apply(l.next());
+                    }
                 } catch (OutOfBoundsException compacted) {
-                    // the recipe: rebuild from the snapshot, then listen after it
+                    // rebuild from the snapshot and listen on from there
                 }
             }
-        } catch (ClosedException | InterruptedException stopped) {
-            // the host or the app is closing
-        } catch (Throwable t) {
-            failure = t;
+        } catch (InterruptedException | ClosedException stopped) {
+            // the host or the app closed
         }
     }
 
-    private void follow(Listener listener) throws InterruptedException {
-        while (!closed) {
-            Entry e = listener.poll(Duration.ofMillis(100));
-            if (e == null) {
-                continue;
+    private synchronized long rebuild() {
+        count = 0;
+        checksum = 0;
+        applied = 0;
+        host.log().snapshot().ifPresent(s -> {
+            try (s) {
+                count = ByteBuffer.wrap(s.next()).getLong();
+                checksum = ByteBuffer.wrap(s.next()).getLong();
+                applied = s.lastIndex();
             }
-            apply(e);
-        }
+        });
+        host.sync().ack(applied);
+        return applied;
     }
 
-    /** Applies and acknowledges together, so {@link #compact} never sees a state applied but not acknowledged. */
     private synchronized void apply(Entry e) {
-        State s = state;
-        if (e.index() != s.index() + 1) {
-            throw new AssertionError("applied " + s.index() + " then got " + e.index());
+        if (e.kind() == EntryKind.NORMAL) {
+            count++;
+            CRC32C crc = new CRC32C();
+            crc.update(longBytes(checksum));
+            crc.update(e.payload());
+            checksum = crc.getValue();
         }
-        state = e.kind() == EntryKind.NORMAL
-                ? new State(e.index(), s.count() + 1, s.hash() * 31 + Arrays.hashCode(e.payload()))
-                : new State(e.index(), s.count(), s.hash());
+        applied = e.index();
+        // Acknowledged under the lock capture() takes: a captured index is always acknowledged already.
         host.sync().ack(e.index());
     }
 
-    /** Rebuilds from the newest snapshot, if any, and returns the index to listen from. */
-    private synchronized long rebuild() {
-        try (Snapshot s = host.log().snapshot().orElse(null)) {
-            if (s == null) {
-                state = new State(0, 0, 17);
-                return 1;
-            }
-            ByteBuffer head = ByteBuffer.wrap(s.next());
-            state = new State(s.lastIndex(), head.getLong(), head.getLong());
-            while (s.next() != null) {
-                // padding events carry no state
-            }
-            rebuilds.incrementAndGet();
-            host.sync().ack(s.lastIndex());
-            return s.lastIndex() + 1;
-        }
-    }
-
-    /**
-     * Compacts the log up to the state applied now, writing a snapshot of one state event plus {@code padding}
-     * events of {@code padBytes} each. Returns the snapshot's index.
-     */
-    long compact(int padding, int padBytes) {
-        State s;
-        synchronized (this) {
-            s = state;
-        }
-        byte[] head = ByteBuffer.allocate(16).putLong(s.count()).putLong(s.hash()).array();
-        Iterator<byte[]> events = new Iterator<>() {
-            int next = 0;
-
-            @Override
-            public boolean hasNext() {
-                return next <= padding;
-            }
-
-            @Override
-            public byte[] next() {
-                byte[] e = next == 0 ? head : new byte[padBytes];
-                if (next > 0) {
-                    Arrays.fill(e, (byte) next);
-                }
-                next++;
-                return e;
-            }
-        };
-        host.log().compact(s.index(), events, padding + 1L);
-        return s.index();
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         closed = true;
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Listener l = listener;
+        if (l != null) {
+            l.close();
         }
+        applier.join(5_000);
     }
 }

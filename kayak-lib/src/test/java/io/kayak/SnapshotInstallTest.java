@@ -34,16 +34,16 @@ class SnapshotInstallTest {
 
     private final LocalNetwork network = new LocalNetwork();
     private final List<Host> hosts = new ArrayList<>();
-    private final List<CountingApp> apps = new ArrayList<>();
+    private final List<PaddedSnapshotApp> apps = new ArrayList<>();
     @TempDir
     Path dir;
 
     @AfterEach
     void stopAll() {
         network.dropSnapshotFrames(null);
-        apps.forEach(CountingApp::close);
+        apps.forEach(PaddedSnapshotApp::close);
         hosts.forEach(Host::stop);
-        for (CountingApp app : apps) {
+        for (PaddedSnapshotApp app : apps) {
             assertThat(app.failure()).isNull();
         }
     }
@@ -66,8 +66,8 @@ class SnapshotInstallTest {
         return h;
     }
 
-    private CountingApp app(Host h) {
-        CountingApp app = new CountingApp(h);
+    private PaddedSnapshotApp app(Host h) {
+        PaddedSnapshotApp app = new PaddedSnapshotApp(h);
         apps.add(app);
         return app;
     }
@@ -82,16 +82,16 @@ class SnapshotInstallTest {
         return last;
     }
 
-    private static void awaitSameState(CountingApp leader, CountingApp follower, long atLeast) {
+    private static void awaitSameState(PaddedSnapshotApp leader, PaddedSnapshotApp follower, long atLeast) {
         await().atMost(Duration.ofSeconds(30)).until(() -> leader.state().index() >= atLeast
                 && follower.state().equals(leader.state()));
     }
 
     /** A two-voter cluster whose leader "a" compacted its log well past what a newcomer could replay. */
-    private CountingApp compactedLeader() throws Exception {
+    private PaddedSnapshotApp compactedLeader() throws Exception {
         Host a = start("a");
         await().atMost(Duration.ofSeconds(10)).until(() -> TcpCluster.leads(a));
-        CountingApp appA = app(a);
+        PaddedSnapshotApp appA = app(a);
         long last = appendMany(a, 400, "x");
         await().atMost(Duration.ofSeconds(10)).until(() -> appA.state().index() >= last);
         appA.compact(PADDING, PAD_BYTES);
@@ -101,10 +101,10 @@ class SnapshotInstallTest {
 
     @Test
     void aMemberJoiningACompactedClusterCatchesUpBySnapshot() throws Exception {
-        CountingApp appA = compactedLeader();
+        PaddedSnapshotApp appA = compactedLeader();
         Host a = hosts.get(0);
         Host b = join("b", "a");
-        CountingApp appB = app(b);
+        PaddedSnapshotApp appB = app(b);
         long more = appendMany(a, 50, "y");
         awaitSameState(appA, appB, more);
         assertThat(appB.rebuilds()).isGreaterThanOrEqualTo(1);
@@ -122,11 +122,11 @@ class SnapshotInstallTest {
     void aFollowerCutOffAcrossACompactionCatchesUpBySnapshot() throws Exception {
         Host a = start("a");
         await().atMost(Duration.ofSeconds(10)).until(() -> TcpCluster.leads(a));
-        CountingApp appA = app(a);
+        PaddedSnapshotApp appA = app(a);
         Host b = join("b", "a");
         Host c = join("c", "a");
-        CountingApp appB = app(b);
-        CountingApp appC = app(c);
+        PaddedSnapshotApp appB = app(b);
+        PaddedSnapshotApp appC = app(c);
         long first = appendMany(a, 20, "x");
         awaitSameState(appA, appC, first);
         int rebuildsBefore = appC.rebuilds();
@@ -148,7 +148,7 @@ class SnapshotInstallTest {
 
     @Test
     void aTransferThatLosesChunksResumesFromTheAcknowledgedOffset() throws Exception {
-        CountingApp appA = compactedLeader();
+        PaddedSnapshotApp appA = compactedLeader();
         Host a = hosts.get(0);
         long snapshotBytes = snapshotFileSize("a");
         // Lose the chunk at the middle of the file once, then a whole stretch of traffic (as a dropped connection
@@ -163,7 +163,7 @@ class SnapshotInstallTest {
             return f instanceof SnapshotFrame.Ack && ++acks[0] % 5 == 0;
         });
         Host b = join("b", "a");
-        CountingApp appB = app(b);
+        PaddedSnapshotApp appB = app(b);
         long more = appendMany(a, 10, "y");
         awaitSameState(appA, appB, more);
         assertThat(lostMiddle).isTrue();
@@ -175,7 +175,7 @@ class SnapshotInstallTest {
     void aMemberStoppedDuringAnInstallRecoversCleanlyAndCatchesUp() throws Exception {
         Host a = start("a");
         await().atMost(Duration.ofSeconds(10)).until(() -> TcpCluster.leads(a));
-        CountingApp appA = app(a);
+        PaddedSnapshotApp appA = app(a);
         join("b", "a");
         Host c = join("c", "a");
         network.isolate("local:c");
@@ -197,7 +197,7 @@ class SnapshotInstallTest {
         Host again = Kayak.start(options("c"));
         hosts.add(again);
         assertThat(partialFiles("c")).isZero();
-        CountingApp appC = app(again);
+        PaddedSnapshotApp appC = app(again);
         long more = appendMany(a, 10, "y");
         awaitSameState(appA, appC, more);
         assertThat(again.log().snapshot()).isPresent();

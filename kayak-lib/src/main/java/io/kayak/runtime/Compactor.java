@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * Turns an application's snapshot into a compacted log: checks that the snapshot may cover {@code until}, streams
  * its events into the snapshot store, and only once the snapshot is durable drops the log's prefix. A crash
  * anywhere leaves either the old snapshot with the whole log, or the new snapshot with the log (perhaps not yet
- * compacted): never a log prefix that no snapshot covers.
+ * compacted): never a log prefix that no snapshot covers. The log may keep a trailing window below the snapshot's
+ * index ({@code keep}); it is never compacted beyond the snapshot.
  */
 final class Compactor {
     private final LogStore store;
@@ -31,7 +32,21 @@ final class Compactor {
         this.acked = acked;
     }
 
-    synchronized void compact(long until, Iterator<byte[]> events, long count) {
+    /** The latest snapshot's last index, or 0 without one. */
+    long snapshotIndex() {
+        return snapshots.latest().map(m -> m.lastIndex()).orElse(0L);
+    }
+
+    /** {@link #compact(long, Iterator, long, long)} keeping no trailing window. */
+    void compact(long until, Iterator<byte[]> events, long count) {
+        compact(until, events, count, 0);
+    }
+
+    /**
+     * Writes the snapshot covering {@code until}, then compacts the log up to {@code until - keep} (whole segments
+     * only), leaving at least {@code keep} entries below the snapshot's index for lagging followers.
+     */
+    synchronized void compact(long until, Iterator<byte[]> events, long count, long keep) {
         if (until < 1) {
             throw new IllegalArgumentException("a snapshot covers at least index 1, not " + until);
         }
@@ -43,10 +58,13 @@ final class Compactor {
             throw new IllegalArgumentException("cannot snapshot up to " + until + ": the application acknowledged "
                     + "only " + acked.getAsLong() + " as applied (Sync.ack)");
         }
-        long existing = snapshots.latest().map(m -> m.lastIndex()).orElse(0L);
+        long existing = snapshotIndex();
         if (until < existing) {
             throw new IllegalArgumentException("cannot snapshot up to " + until + ": a snapshot already covers "
                     + existing);
+        }
+        if (keep < 0) {
+            throw new IllegalArgumentException("negative trailing window " + keep);
         }
         if (count < 0) {
             throw new IllegalArgumentException("negative event count " + count);
@@ -71,6 +89,8 @@ final class Compactor {
             }
             writer.commit();
         }
-        store.compact(until);
+        if (until - keep >= 1) {
+            store.compact(until - keep);
+        }
     }
 }

@@ -20,8 +20,10 @@ import java.util.function.LongSupplier;
  * {@code kayak.commit.latency} (append to commit, for appends made on this member), {@code kayak.fsync.latency}
  * (one group commit), {@code kayak.leader.changes}, {@code kayak.term}, {@code kayak.appends.pending},
  * {@code kayak.follower.lag} (entries a follower is behind the leader, tagged {@code follower}, on the leader only)
- * and {@code kayak.storage.failures}; with the TCP transport also its refused and failed connections. Without a registry they go to an empty composite registry, which costs
- * next to nothing.
+ * and {@code kayak.storage.failures}; automatic compaction's {@code kayak.compactions},
+ * {@code kayak.compaction.failures}, {@code kayak.compaction.latency} and {@code kayak.snapshot.index}; with the TCP
+ * transport also its refused and failed connections. Without a registry they go to an empty composite registry,
+ * which costs next to nothing.
  */
 final class HostMetrics {
     private final MeterRegistry registry;
@@ -32,6 +34,9 @@ final class HostMetrics {
     private final Counter leaderChanges;
     private final Counter storageFailures;
     private final Counter snapshotsInstalled;
+    private final Counter compactions;
+    private final Counter compactionFailures;
+    private final Timer compactionLatency;
     private final AtomicLong term = new AtomicLong();
     private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
 
@@ -51,6 +56,14 @@ final class HostMetrics {
         this.snapshotsInstalled = Counter.builder("kayak.snapshots.installed")
                 .description("snapshots received from the leader that replaced this member's log").tags(tags)
                 .register(this.registry);
+        this.compactions = Counter.builder("kayak.compactions").description("automatic compactions completed")
+                .tags(tags).register(this.registry);
+        this.compactionFailures = Counter.builder("kayak.compaction.failures")
+                .description("automatic compactions that failed (each is retried later)").tags(tags)
+                .register(this.registry);
+        this.compactionLatency = Timer.builder("kayak.compaction.latency")
+                .description("one automatic compaction: capture, snapshot written and synced, log compacted")
+                .tags(tags).register(this.registry);
         Gauge.builder("kayak.term", term, AtomicLong::get).tags(tags).register(this.registry);
         Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(this.registry);
     }
@@ -100,6 +113,21 @@ final class HostMetrics {
 
     void snapshotInstalled() {
         snapshotsInstalled.increment();
+    }
+
+    void compacted(long nanos) {
+        compactions.increment();
+        compactionLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void compactionFailed() {
+        compactionFailures.increment();
+    }
+
+    /** Publishes the last index of the newest snapshot as {@code kayak.snapshot.index}. */
+    void snapshotIndex(LongSupplier index) {
+        Gauge.builder("kayak.snapshot.index", index::getAsLong).description("last index of the newest snapshot")
+                .tags(tags).register(registry);
     }
 
     /** Updates the lag of each follower (leader only); followers that left are reported as 0. */

@@ -75,6 +75,7 @@ public final class RaftHost implements Host, Log, Sync {
     private final java.util.concurrent.ScheduledExecutorService snapshotExecutor;
     private final SnapshotSender snapshotSender;
     private final SnapshotReceiver snapshotReceiver;
+    private final AutoCompactor autoCompactor;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -100,6 +101,11 @@ public final class RaftHost implements Host, Log, Sync {
         RaftLoop[] loopRef = new RaftLoop[1];
         HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
         this.metrics = metricsRef[0];
+        this.autoCompactor = new AutoCompactor(id, options.autoCompact() ? compactor : null,
+                CompactionPolicy.of(options), applied, LogSizer.of(store, options.compactAfterBytes()), metrics);
+        if (compactor != null) {
+            metrics.snapshotIndex(compactor::snapshotIndex);
+        }
         this.writer = new LogWriter(store, new LogWriter.Durable() {
             @Override
             public void sendAfterPersist(io.kayak.core.Message message) {
@@ -449,6 +455,7 @@ public final class RaftHost implements Host, Log, Sync {
             return;
         }
         LOG.info("{}: stopping", id);
+        autoCompactor.close();
         network.close();
         loop.stop();
         joinQuietly(loopThread);
@@ -661,6 +668,16 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public Optional<Snapshot> snapshot() {
         return member.snapshots().flatMap(s -> s.openLatest()).map(Snapshot::new);
+    }
+
+    @Override
+    public long snapshotIndex() {
+        return compactor == null ? 0 : compactor.snapshotIndex();
+    }
+
+    @Override
+    public void snapshotProvider(io.kayak.SnapshotProvider provider) {
+        autoCompactor.provider(provider);
     }
 
     // ---------------------------------------------------------------- Sync

@@ -709,6 +709,28 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         return failStop.failure();
     }
 
+    /**
+     * How many bytes the records of the entries after {@code index} take in the segments (headers included,
+     * preallocated free space not): what compaction up to {@code index} would leave of the log. Costs one step per
+     * segment.
+     */
+    public long bytesAfter(long index) {
+        lock.lock();
+        try {
+            long bytes = 0;
+            for (Segment s : segments) {
+                if (s.lastIndex() <= index) {
+                    continue;
+                }
+                long from = Math.max(index + 1, s.firstIndex());
+                bytes += s.end() - s.offsetOf(from);
+            }
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The segment files currently making up the log, oldest first (for operators and tests). */
     public List<Path> segmentFiles() {
         lock.lock();

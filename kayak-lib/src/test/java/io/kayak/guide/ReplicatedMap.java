@@ -19,7 +19,7 @@ public final class ReplicatedMap implements AutoCloseable {
 
     public ReplicatedMap(Host host) {
         this.host = host;
-        // Apply the whole log from index 1; a real application would start from its snapshot.
+        // Apply the whole log from index 1; to start from a snapshot, see "Snapshots and compaction".
         this.listener = host.log().listen(1, 1024);
         this.applier = new Thread(this::applyForever, "map-applier-" + host.id());
         this.applier.start();

@@ -54,6 +54,26 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void bytesAfterCountsTheRecordsBeyondAnIndexAcrossSegmentsAndCompaction() {
+        int record = 25 + 20;
+        assertThat(log.bytesAfter(0)).isZero();
+        log.append(entries(1, 10, 1)); // segments [1..4] [5..8] [9..10]
+        assertThat(log.bytesAfter(0)).isEqualTo(10L * record);
+        assertThat(log.bytesAfter(3)).isEqualTo(7L * record);
+        assertThat(log.bytesAfter(4)).isEqualTo(6L * record);
+        assertThat(log.bytesAfter(10)).isZero();
+        assertThat(log.bytesAfter(50)).isZero();
+        log.compact(6);
+        assertThat(log.firstIndex()).isEqualTo(5);
+        assertThat(log.bytesAfter(0)).isEqualTo(6L * record); // below the first index: everything held
+        assertThat(log.bytesAfter(6)).isEqualTo(4L * record);
+        log.append(List.of(entry(9, 2))); // a conflict truncates 9..10
+        assertThat(log.bytesAfter(6)).isEqualTo(3L * record);
+        reopen();
+        assertThat(log.bytesAfter(6)).isEqualTo(3L * record);
+    }
+
+    @Test
     void oneBatchSpanningSeveralSegmentsIsSplitAtSegmentBoundaries() {
         log.append(entries(1, 10, 1));
         assertThat(log.segmentFiles()).extracting(p -> p.getFileName().toString())

@@ -80,6 +80,24 @@ public final class ServerCommand implements Callable<Integer> {
             description = "close client connections idle this long (default: ${DEFAULT-VALUE})")
     long idleTimeoutSeconds;
 
+    @Option(names = "--compact-after-entries", paramLabel = "N", defaultValue = "100000",
+            description = "snapshot the store and compact the log once more than N committed entries follow the "
+                    + "newest snapshot (default: ${DEFAULT-VALUE})")
+    long compactAfterEntries;
+
+    @Option(names = "--compact-after-bytes", paramLabel = "BYTES", defaultValue = "134217728",
+            description = "... or once the log records after the newest snapshot take more than BYTES "
+                    + "(default: ${DEFAULT-VALUE}, 128 MiB)")
+    long compactAfterBytes;
+
+    @Option(names = "--compact-trailing", paramLabel = "N", defaultValue = "5000",
+            description = "entries kept in the log below each snapshot, so lagging members catch up from the log "
+                    + "(default: ${DEFAULT-VALUE})")
+    long compactTrailing;
+
+    @Option(names = "--no-auto-compact", description = "never snapshot or compact the log (it then grows forever)")
+    boolean noAutoCompact;
+
     @Override
     public Integer call() throws Exception {
         TlsFiles tls = tlsFiles();
@@ -87,8 +105,14 @@ public final class ServerCommand implements Callable<Integer> {
             throw new CliException("--client-auth must be require or none, not " + clientAuth);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HostOptions.Builder options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics)
-                .tls(tls);
+        HostOptions.Builder options;
+        try {
+            options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics).tls(tls)
+                    .autoCompact(!noAutoCompact).compactAfterEntries(compactAfterEntries)
+                    .compactAfterBytes(compactAfterBytes).compactTrailingEntries(compactTrailing);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         if (id != null) {
             options.id(id);
         }

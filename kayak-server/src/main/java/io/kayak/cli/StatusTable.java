@@ -6,8 +6,8 @@ import java.util.Map;
 
 /** Renders the members of a {@code /v1/status} document as an aligned text table. */
 final class StatusTable {
-    private static final String[] COLUMNS = {"ID", "ADDRESS", "ROLE", "TERM", "COMMIT", "APPLIED", "LAG",
-            "LAST CONTACT"};
+    private static final String[] COLUMNS = {"ID", "ADDRESS", "ROLE", "TERM", "COMMIT", "APPLIED", "SNAPSHOT",
+            "LAG", "LAST CONTACT"};
 
     private StatusTable() {
     }
@@ -23,7 +23,7 @@ final class StatusTable {
                 Object contact = m.get("lastContactMillis");
                 rows.add(new String[] {text(m.get("id")), text(m.get("address")),
                         m.get("role") == null ? "unreachable" : text(m.get("role")), text(m.get("term")),
-                        text(m.get("commit")), text(m.get("applied")), text(m.get("lag")),
+                        text(m.get("commit")), text(m.get("applied")), text(m.get("snapshot")), text(m.get("lag")),
                         contact == null ? "-" : contact + " ms"});
             }
         }

@@ -44,6 +44,8 @@ final class MemberStatus {
         m.put("head", host.log().head());
         m.put("commit", host.log().committed());
         m.put("applied", machine.applied());
+        m.put("snapshot", host.log().snapshotIndex());
+        m.put("compacted", host.log().compacted());
         m.put("keys", machine.store().size());
         return m;
     }

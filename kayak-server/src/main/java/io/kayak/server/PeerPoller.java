@@ -115,7 +115,7 @@ final class PeerPoller implements AutoCloseable {
                     contactMillis = TimeUnit.NANOSECONDS.toMillis(now - s.atNanos());
                 }
             }
-            for (String field : List.of("role", "term", "commit", "applied")) {
+            for (String field : List.of("role", "term", "commit", "applied", "snapshot")) {
                 row.put(field, status == null ? null : status.get(field));
             }
             if (status != null && status.get("commit") instanceof Long c) {
