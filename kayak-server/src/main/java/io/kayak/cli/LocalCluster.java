@@ -28,6 +28,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, ServerProcess> members = new LinkedHashMap<>();
     private final Thread cleanupHook = new Thread(this::cleanUp, "kayak-local-cluster-cleanup");
     private volatile boolean closed;
+    private volatile List<String> serverArgs = List.of();
 
     /** A cluster whose servers run on {@code classpath} (the classpath of this module's jar and its libraries). */
     public LocalCluster(String classpath) throws IOException {
@@ -38,6 +39,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** Options added to the command line of every member started from now on (e.g. compaction thresholds). */
+    public void serverArgs(List<String> args) {
+        this.serverArgs = List.copyOf(args);
     }
 
     /** Starts member {@code id}: it seeds a new cluster when {@code join} is empty, else joins through it. */
@@ -60,6 +66,7 @@ public final class LocalCluster implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-cp", classpath, Main.class.getName(), "server", "--id", id,
                 "--data", root.resolve(id).toString(), "--listen", peer.toString(), "--http", http.toString(),
                 "--resp", resp.toString()));
+        command.addAll(serverArgs);
         if (!advertised.equals(peer)) {
             command.add("--advertise");
             command.add(advertised.toString());

@@ -39,6 +39,35 @@ final class ChaosCluster implements AutoCloseable {
 
     ChaosCluster(String classpath) throws IOException {
         this.local = new LocalCluster(classpath);
+        local.serverArgs(compactionArgs());
+    }
+
+    /**
+     * Members compact often (every {@code kayak.chaos.compactEvery} entries, default 400, keeping
+     * {@code kayak.chaos.compactTrailing}, default 50), so that a member killed, paused or cut off for a few seconds
+     * falls behind the leader's first index and must catch up by snapshot: every run exercises compaction and
+     * snapshot installation under faults. {@code -Dkayak.chaos.compactEvery=0} keeps the server's defaults.
+     */
+    static List<String> compactionArgs() {
+        long every = Long.getLong("kayak.chaos.compactEvery", 400);
+        if (every <= 0) {
+            return List.of();
+        }
+        return List.of("--compact-after-entries", Long.toString(every), "--compact-trailing",
+                Long.toString(Long.getLong("kayak.chaos.compactTrailing", 50)));
+    }
+
+    /** How many lines of all members' logs, over every incarnation, contain {@code text}. */
+    long countInLogs(String text) {
+        long n = 0;
+        for (ServerProcess p : local.members()) {
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(p.logFile())) {
+                n += lines.filter(l -> l.contains(text)).count();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a log that cannot be read counts nothing
+            }
+        }
+        return n;
     }
 
     Network network() {

@@ -87,13 +87,16 @@ final class ChaosRun {
             }
             History history = recorder.history();
             Result result = LinearizabilityChecker.check(history);
+            RunReport.Snapshots snapshots = new RunReport.Snapshots(cluster.countInLogs("log compacted up to"),
+                    cluster.countInLogs("installed the leader's snapshot"));
             RunReport report = new RunReport(settings.name(), settings.seed(),
                     Duration.ofNanos(System.nanoTime() - start), history.size(), recorder.ok(), recorder.failed(),
-                    recorder.unknown(), faults, probes, result, divergence, problems, null);
+                    recorder.unknown(), faults, probes, result, divergence, problems, snapshots, null);
             if (!report.passed() || Boolean.getBoolean("kayak.chaos.keep")) {
                 Path kept = keep(history, cluster, report);
                 report = new RunReport(report.name(), report.seed(), report.duration(), report.operations(),
-                        report.ok(), report.failed(), report.unknown(), faults, probes, result, divergence, problems, kept);
+                        report.ok(), report.failed(), report.unknown(), faults, probes, result, divergence, problems, snapshots,
+                        kept);
             }
             return report;
         }

@@ -23,11 +23,17 @@ import java.util.Map;
  * @param result      the linearizability checker's result
  * @param divergence  keys whose value differs between members after healing (empty when converged)
  * @param problems    harness-level problems (a fault that could not be applied, no convergence)
+ * @param snapshots   compactions done and snapshots installed from a leader, by all members (from their logs)
  * @param kept        where the history of a failed run was kept, else {@code null}
  */
 record RunReport(String name, long seed, Duration duration, int operations, int ok, int failed, int unknown,
                  Map<Fault, Integer> faults, int probes, Result result, List<String> divergence, List<String> problems,
-                 Path kept) {
+                 Snapshots snapshots, Path kept) {
+
+    /** Compactions and snapshot installations seen in the members' logs. */
+    record Snapshots(long compactions, long installs) {
+    }
+
 
     boolean passed() {
         return result.verdict() == Verdict.LINEARIZABLE && divergence.isEmpty() && problems.isEmpty();
@@ -43,7 +49,8 @@ record RunReport(String name, long seed, Duration duration, int operations, int 
                 .append(duration.toSeconds()).append("s: ").append(operations).append(" operations (ok ").append(ok)
                 .append(", fail ").append(failed).append(", unknown ").append(unknown).append("), ")
                 .append(faultCount()).append(" faults ").append(faults).append(", ").append(probes)
-                .append(" stale-read probes, verdict ")
+                .append(" stale-read probes, ").append(snapshots.compactions()).append(" compactions, ")
+                .append(snapshots.installs()).append(" snapshots installed, verdict ")
                 .append(result.verdict()).append(divergence.isEmpty() ? ", converged" : ", DIVERGED " + divergence);
         if (!problems.isEmpty()) {
             out.append("\n  problems: ").append(problems);
