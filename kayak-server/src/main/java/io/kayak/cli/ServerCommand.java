@@ -95,6 +95,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     long compactTrailing;
 
+    @Option(names = "--segment-size", paramLabel = "BYTES", defaultValue = "67108864",
+            description = "size of each log segment file; compaction deletes whole segments, so smaller ones give "
+                    + "disk space back sooner (default: ${DEFAULT-VALUE}, 64 MiB)")
+    int segmentSize;
+
     @Option(names = "--no-auto-compact", description = "never snapshot or compact the log (it then grows forever)")
     boolean noAutoCompact;
 
@@ -109,7 +114,8 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics).tls(tls)
                     .autoCompact(!noAutoCompact).compactAfterEntries(compactAfterEntries)
-                    .compactAfterBytes(compactAfterBytes).compactTrailingEntries(compactTrailing);
+                    .compactAfterBytes(compactAfterBytes).compactTrailingEntries(compactTrailing)
+                    .segmentCapacity(segmentSize);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -43,18 +43,20 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Members compact often (every {@code kayak.chaos.compactEvery} entries, default 400, keeping
-     * {@code kayak.chaos.compactTrailing}, default 50), so that a member killed, paused or cut off for a few seconds
+     * Members compact often (every {@code kayak.chaos.compactEvery} entries, default 200, keeping
+     * {@code kayak.chaos.compactTrailing}, default 20), so that a member killed, paused or cut off for a few seconds
      * falls behind the leader's first index and must catch up by snapshot: every run exercises compaction and
-     * snapshot installation under faults. {@code -Dkayak.chaos.compactEvery=0} keeps the server's defaults.
+     * snapshot installation under faults. Segments are 16 KiB (about a hundred entries), so compaction really drops
+     * entries. {@code -Dkayak.chaos.compactEvery=0} keeps the server's defaults.
      */
     static List<String> compactionArgs() {
-        long every = Long.getLong("kayak.chaos.compactEvery", 400);
+        long every = Long.getLong("kayak.chaos.compactEvery", 200);
         if (every <= 0) {
             return List.of();
         }
+        // Small segments: compaction deletes whole segment files, so only then does the leader's first index move.
         return List.of("--compact-after-entries", Long.toString(every), "--compact-trailing",
-                Long.toString(Long.getLong("kayak.chaos.compactTrailing", 50)));
+                Long.toString(Long.getLong("kayak.chaos.compactTrailing", 20)), "--segment-size", "16384");
     }
 
     /** How many lines of all members' logs, over every incarnation, contain {@code text}. */
