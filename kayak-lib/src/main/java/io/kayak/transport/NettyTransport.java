@@ -11,9 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -80,7 +78,7 @@ public final class NettyTransport implements AutoCloseable {
         this.cluster = new ClusterIdentity(options.clusterId());
         // Load the certificates before any thread starts, so a bad file fails the constructor, not a connection.
         this.tls = options.tls() == null ? null : TlsContexts.forMembers(options.tls());
-        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), IoTransport.ioHandlerFactory());
         if (tls != null) {
             long every = options.tlsReloadInterval().toMillis();
             group.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
@@ -118,7 +116,7 @@ public final class NettyTransport implements AutoCloseable {
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(IoTransport.serverChannel())
                 // A restarted member must get its port back at once, not after TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

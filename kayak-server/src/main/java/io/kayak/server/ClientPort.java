@@ -9,9 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -48,10 +46,10 @@ final class ClientPort implements AutoCloseable {
     ClientPort(String name, InetSocketAddress address, ServerConfig config, TlsContexts tls,
                Consumer<ChannelPipeline> protocol) {
         this.name = name;
-        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(2, io.kayak.transport.IoTransport.ioHandlerFactory());
         long idleMillis = config.idleTimeout().toMillis();
         try {
-            this.channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            this.channel = new ServerBootstrap().group(group).channel(io.kayak.transport.IoTransport.serverChannel())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
