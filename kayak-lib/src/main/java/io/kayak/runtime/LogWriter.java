@@ -43,6 +43,10 @@ final class LogWriter implements Runnable {
     private final LogStore store;
     private final Durable durable;
     private final LinkedBlockingQueue<Ready> queue = new LinkedBlockingQueue<>();
+    /** Readies submitted and not yet fully processed (queued, or being written by either thread). */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Held while writing: the writer thread and an inline write never overlap. */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean running = true;
     private long lastCommitSave = System.nanoTime();
     private long savedCommit = -1;
@@ -53,7 +57,37 @@ final class LogWriter implements Runnable {
     }
 
     void submit(Ready ready) {
+        pending.incrementAndGet();
         queue.add(ready);
+    }
+
+    /**
+     * Writes and syncs {@code ready} on the calling thread when nothing else is pending (so order is kept), else
+     * queues it like {@link #submit}. It saves the hand-off to the writer thread on a follower's path from an
+     * AppendEntries to its acknowledgement, the latency of every write when writes come one at a time; under load the
+     * writer thread is busy and batches as before. Only the raft thread submits, so "nothing pending" stays true
+     * until this call returns.
+     *
+     * @return whether it was written here
+     */
+    boolean writeNowIfIdle(Ready ready) {
+        if (pending.get() != 0 || !writing.tryLock()) {
+            submit(ready);
+            return false;
+        }
+        try {
+            pending.incrementAndGet();
+            process(List.of(ready));
+        } catch (RuntimeException e) {
+            // The same fail-stop as on the writer thread: nothing after this is acknowledged.
+            LOG.error("storage failed; this member stops acknowledging anything", e);
+            running = false;
+            durable.failed(e);
+        } finally {
+            pending.decrementAndGet();
+            writing.unlock();
+        }
+        return true;
     }
 
     void stop() {
@@ -71,7 +105,13 @@ final class LogWriter implements Runnable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 4096);
-                process(batch);
+                writing.lock();
+                try {
+                    process(batch);
+                } finally {
+                    writing.unlock();
+                    pending.addAndGet(-batch.size());
+                }
                 batch.clear();
             }
         } catch (InterruptedException e) {

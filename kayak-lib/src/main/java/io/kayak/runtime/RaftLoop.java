@@ -468,7 +468,12 @@ final class RaftLoop implements Runnable {
                 send(m);
             }
             if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
-                writer.submit(rd);
+                if (node.role() == Role.LEADER) {
+                    // A leader never blocks on its disk: heartbeats and other followers' traffic go on meanwhile.
+                    writer.submit(rd);
+                } else {
+                    writer.writeNowIfIdle(rd);
+                }
             }
             for (Ready.SnapshotRequest request : rd.snapshotsToSend()) {
                 if (snapshots == null) {
