@@ -17,14 +17,22 @@ final class MemberStatus {
         this.machine = machine;
     }
 
-    /** {@code leader}, {@code follower}, {@code learner}, or {@code candidate} (a voter that knows no leader). */
+    /**
+     * {@code leader}, {@code follower}, {@code learner}, {@code candidate} (a voter that knows no leader), or
+     * {@code removed}: the member's own configuration no longer lists it (it removed itself while leading; it takes no
+     * part in the cluster any more and can be stopped). A follower that others removed is not sent the configuration
+     * without it, so it does not learn of its removal here.
+     */
     String role() {
         if (host instanceof RaftHost raft && raft.isLeader()) {
             return "leader";
         }
-        boolean voter = host.roster().stream().filter(m -> m.id().equals(host.id())).map(Member::voter)
-                .findFirst().orElse(false);
-        if (!voter) {
+        java.util.List<Member> roster = host.roster();
+        java.util.Optional<Member> self = roster.stream().filter(m -> m.id().equals(host.id())).findFirst();
+        if (self.isEmpty()) {
+            return roster.isEmpty() ? "learner" : "removed";
+        }
+        if (!self.get().voter()) {
             return "learner";
         }
         return host.leader().isPresent() ? "follower" : "candidate";
