@@ -461,26 +461,26 @@ public final class RaftHost implements Host, Log, Sync {
         joinQuietly(loopThread);
         if (snapshotExecutor != null) {
             snapshotReceiver.close();
-            snapshotExecutor.shutdown();
-            try {
-                snapshotExecutor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            shutDownAndWait(snapshotExecutor, 10);
         }
         writer.stop();
         joinQuietly(writerThread);
         applied.close();
         acks.close();
-        dispatch.shutdown();
-        try {
-            dispatch.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        shutDownAndWait(dispatch, 5);
         deadlines.close();
         member.close();
         state.stoppedCleanly();
+    }
+
+    /** Lets {@code executor} finish what it was given, for at most {@code seconds}. */
+    private static void shutDownAndWait(ExecutorService executor, long seconds) {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void joinQuietly(Thread t) {
