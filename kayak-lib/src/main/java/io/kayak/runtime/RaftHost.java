@@ -392,6 +392,14 @@ public final class RaftHost implements Host, Log, Sync {
         return address;
     }
 
+    /**
+     * The membership configuration this member follows now (the latest in its log), with the outgoing voters of a
+     * joint configuration apart ({@link Configuration#outgoing()}); {@link #roster()} merges them.
+     */
+    public Configuration configuration() {
+        return state.view().config();
+    }
+
     @Override
     public List<Member> roster() {
         Configuration c = state.view().config();
