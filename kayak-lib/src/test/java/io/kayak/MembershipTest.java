@@ -128,6 +128,21 @@ class MembershipTest {
     }
 
     @Test
+    void aFollowerThatOthersRemovedIsToldSo() throws Exception {
+        Host a = seed("a");
+        Host b = join("b", "local:a");
+        Host c = join("c", "local:a");
+        await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
+        a.remove("c").get(10, TimeUnit.SECONDS);
+        // c is never sent the configuration without it; it learns of its removal when it next speaks to the leader
+        // (its vote requests once it stops hearing heartbeats).
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((io.kayak.runtime.RaftHost) c).removed());
+        assertThat(((io.kayak.runtime.RaftHost) a).removed()).isFalse();
+        assertThat(((io.kayak.runtime.RaftHost) b).removed()).isFalse();
+        assertThat(voters(a)).containsExactly("a", "b");
+    }
+
+    @Test
     void aReplacementSwapsVotersInOneChange() throws Exception {
         Host a = seed("a");
         join("b", "local:a");

@@ -19,6 +19,8 @@ final class HostState {
     private final java.util.List<java.util.Map.Entry<String, CompletableFuture<Void>>> leaderWaiters =
             new java.util.ArrayList<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Set when the leader says a committed configuration no longer lists this member; cleared if one does again. */
+    private volatile boolean removed;
 
     HostState(View initial) {
         this.view = initial;
@@ -26,6 +28,14 @@ final class HostState {
 
     View view() {
         return view;
+    }
+
+    boolean removed() {
+        return removed;
+    }
+
+    void removed(boolean value) {
+        removed = value;
     }
 
     void publish(Role role, long term, String leaderId, String leaderAddress, long lastIndex, Configuration config) {

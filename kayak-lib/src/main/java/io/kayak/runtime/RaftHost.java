@@ -400,6 +400,15 @@ public final class RaftHost implements Host, Log, Sync {
         return state.view().config();
     }
 
+    /**
+     * Whether the leader told this member that a committed configuration no longer lists it: it was removed and
+     * takes no further part in the cluster (its own roster may still list it, since a removed follower is not sent
+     * the configuration without it). Cleared if a committed configuration lists it again.
+     */
+    public boolean removed() {
+        return state.removed();
+    }
+
     @Override
     public List<Member> roster() {
         Configuration c = state.view().config();

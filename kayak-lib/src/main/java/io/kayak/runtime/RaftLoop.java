@@ -75,6 +75,8 @@ final class RaftLoop implements Runnable {
     private final MembershipChanges membership;
     /** Streams snapshots to members that need them; null on an in-memory member. */
     private SnapshotSender snapshots;
+    /** When each removed member was last told so (monotonic nanoseconds). */
+    private final Map<String, Long> removalNotices = new HashMap<>();
     /** When each peer was last heard from (monotonic nanoseconds), for reachability and status. */
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final long reachableNanos;
@@ -173,6 +175,29 @@ final class RaftLoop implements Runnable {
     void deliver(Message m) {
         lastHeard.put(m.from(), System.nanoTime());
         node.step(m);
+        if (node.role() == Role.LEADER) {
+            noticeIfRemoved(m.from());
+        }
+    }
+
+    /**
+     * A leader hearing from a member that its committed configuration no longer lists tells it so: a follower that
+     * others removed is never sent the configuration without it, and would otherwise go on campaigning unaware.
+     * At most once a second per member.
+     */
+    private void noticeIfRemoved(String member) {
+        IndexedConfiguration config = node.configuration();
+        if (config.configuration().members().contains(member) || config.index() > node.commitIndex()) {
+            return;
+        }
+        String address = addressBook.get(member);
+        long now = System.nanoTime();
+        Long last = removalNotices.get(member);
+        if (address == null || (last != null && now - last < TimeUnit.SECONDS.toNanos(1))) {
+            return;
+        }
+        removalNotices.put(member, now);
+        network.send(address, new Rpc.Request(nextRequestId(), selfAddress, Rpc.Kind.REMOVED, member, "", null));
     }
 
     /** How long ago each peer was last heard from, in nanoseconds. */
@@ -258,6 +283,14 @@ final class RaftLoop implements Runnable {
             return;
         }
         Rpc.Request request = (Rpc.Request) rpc;
+        if (request.kind() == Rpc.Kind.REMOVED) {
+            if (request.memberId().equals(node.id()) && !state.removed()) {
+                state.removed(true);
+                LOG.warn("{}: the leader says a committed configuration no longer lists this member: it was removed"
+                        + " from the cluster and takes no further part; it can be stopped", node.id());
+            }
+            return;
+        }
         if (node.role() != Role.LEADER) {
             network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.NOT_LEADER,
                     node.id() + " is not the leader", leaderAddress()));
@@ -554,6 +587,9 @@ final class RaftLoop implements Runnable {
             if (e.kind() == EntryKind.CONFIG) {
                 Configuration config = ConfigurationCodec.decode(e.payload());
                 learnAddresses(config);
+                if (state.removed() && config.members().contains(node.id())) {
+                    state.removed(false); // added again under the same id
+                }
                 membership.committed(config, e.index(), e.term());
             }
             PendingAppend p = pendingAppends.remove(e.index());

@@ -5,8 +5,11 @@ package io.kayak.transport;
  * answers. They travel on the same connections as Raft messages; errors stay typed end to end.
  */
 public sealed interface Rpc {
-    /** What a request asks for. */
-    enum Kind { APPEND, JOIN, REMOVE, TRANSFER_LEADERSHIP }
+    /**
+     * What a request asks for; {@code REMOVED} asks for nothing: it tells a member that a committed configuration
+     * no longer lists it, and is not answered.
+     */
+    enum Kind { APPEND, JOIN, REMOVE, TRANSFER_LEADERSHIP, REMOVED }
 
     /** Why a request failed. */
     enum Error { NONE, NOT_LEADER, OVERLOADED, REFUSED, OUTCOME_UNKNOWN }

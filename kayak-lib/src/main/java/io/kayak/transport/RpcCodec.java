@@ -159,6 +159,8 @@ public final class RpcCodec {
                 return Rpc.Kind.REMOVE;
             case FORWARD_KIND_TRANSFER_LEADERSHIP:
                 return Rpc.Kind.TRANSFER_LEADERSHIP;
+            case FORWARD_KIND_REMOVED:
+                return Rpc.Kind.REMOVED;
             default:
                 throw new ProtocolException("forwarded request of unspecified kind");
         }
@@ -174,6 +176,8 @@ public final class RpcCodec {
                 return ForwardKind.FORWARD_KIND_REMOVE;
             case TRANSFER_LEADERSHIP:
                 return ForwardKind.FORWARD_KIND_TRANSFER_LEADERSHIP;
+            case REMOVED:
+                return ForwardKind.FORWARD_KIND_REMOVED;
             default:
                 throw new IllegalArgumentException("no wire form for request kind " + kind);
         }

@@ -19,13 +19,15 @@ final class MemberStatus {
 
     /**
      * {@code leader}, {@code follower}, {@code learner}, {@code candidate} (a voter that knows no leader), or
-     * {@code removed}: the member's own configuration no longer lists it (it removed itself while leading; it takes no
-     * part in the cluster any more and can be stopped). A follower that others removed is not sent the configuration
-     * without it, so it does not learn of its removal here.
+     * {@code removed}: it was removed from the cluster (its own configuration no longer lists it, or the leader told
+     * it that a committed one does not); it takes no part in the cluster any more and can be stopped.
      */
     String role() {
         if (host instanceof RaftHost raft && raft.isLeader()) {
             return "leader";
+        }
+        if (host instanceof RaftHost raft && raft.removed()) {
+            return "removed";
         }
         java.util.List<Member> roster = host.roster();
         java.util.Optional<Member> self = roster.stream().filter(m -> m.id().equals(host.id())).findFirst();

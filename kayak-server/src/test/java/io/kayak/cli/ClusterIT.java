@@ -115,6 +115,10 @@ class ClusterIT {
         assertThat(viaC.transferLeadership("nobody").status()).isEqualTo(409);
         assertThat(new ClusterClient(a.http()).remove("c").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> voters(b) == 2);
+        // The removed member says so (the leader tells it when it next hears from it), rather than looking like a
+        // member that lost its leader.
+        await().atMost(Duration.ofSeconds(20)).until(() -> "removed".equals(new ClusterClient(c.http()).status()
+                .get("role")));
     }
 
     @SuppressWarnings("unchecked")
