@@ -82,6 +82,23 @@ final class ClientPort implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /**
+     * Publishes this port's guards to {@code registry}: {@code kayak.client.connections.open} (gauge),
+     * {@code kayak.client.connections.refused} and {@code kayak.client.tls.failures} (counters), tagged with the port
+     * ({@code http} or {@code resp}), so connection floods and misconfigured clients show up in monitoring.
+     */
+    void publish(io.micrometer.core.instrument.MeterRegistry registry, String member) {
+        io.micrometer.core.instrument.Tags tags = io.micrometer.core.instrument.Tags.of("member", member, "port", name);
+        io.micrometer.core.instrument.Gauge.builder("kayak.client.connections.open", open, AtomicInteger::get)
+                .description("client connections open on this port").tags(tags).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("kayak.client.connections.refused", refused,
+                AtomicLong::get).description("client connections refused: the connection limit was reached")
+                .tags(tags).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("kayak.client.tls.failures", tlsFailures,
+                AtomicLong::get).description("client connections closed because their TLS handshake failed")
+                .tags(tags).register(registry);
+    }
+
     /** Connections open now. */
     int openConnections() {
         return open.get();

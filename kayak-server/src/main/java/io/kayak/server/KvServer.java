@@ -40,6 +40,10 @@ public final class KvServer implements AutoCloseable {
         HttpApi api = new HttpApi(host, kv, self, peers, metrics::scrape, statusPage());
         this.http = new HttpServer(config, tls, api);
         this.resp = config.resp() == null ? null : new RespServer(config, tls, kv);
+        http.port().publish(metrics, host.id());
+        if (resp != null) {
+            resp.port().publish(metrics, host.id());
+        }
         this.registration = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kv-register");
             t.setDaemon(true);

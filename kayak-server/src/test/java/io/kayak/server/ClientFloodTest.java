@@ -88,6 +88,10 @@ class ClientFloodTest {
             InputStream in = extra.getInputStream();
             assertThat(in.read()).isEqualTo(-1);
             assertThat(server.httpPort().refusedConnections()).isEqualTo(1);
+            // Monitoring sees it too.
+            assertThat(metrics.get("kayak.client.connections.refused").tags("port", "http").functionCounter().count())
+                    .isEqualTo(1.0);
+            assertThat(metrics.scrape()).contains("kayak_client_connections_refused_total");
             // The slow clients never finish their requests: the idle timeout closes them all.
             await().atMost(Duration.ofSeconds(10)).until(() -> server.httpPort().openConnections() == 0);
             assertThat(sockets.get(0).getInputStream().read()).isEqualTo(-1);
