@@ -51,6 +51,21 @@ class ClusterIdentityTest {
     }
 
     @Test
+    void aJoinerConfiguredForAnotherClusterNameIsRefusedBeforeBeingAdmitted() throws Exception {
+        try (TcpCluster cluster = new TcpCluster(dir)) {
+            Host a = cluster.start("a");
+            String id = storedCluster(cluster.dataDir("a"));
+            HostOptions stranger = HostOptions.builder().id("x").listen(cluster.address("x"))
+                    .dataDir(cluster.dataDir("x")).cluster("other").build();
+            assertThatThrownBy(() -> cluster.track(Kayak.join(stranger, List.of(cluster.address("a")))))
+                    .isInstanceOf(KayakException.class).hasMessageContaining("other").hasMessageContaining(id);
+            // Refused at the door: the cluster never listed it, not even as a learner.
+            assertThat(a.roster()).extracting(Member::id).containsExactly("a");
+            assertThat(a.log().append("still fine".getBytes(StandardCharsets.UTF_8)).get().index()).isPositive();
+        }
+    }
+
+    @Test
     void aDataDirectoryOfAnotherClusterIsRefusedNamingBoth() throws Exception {
         String id;
         try (TcpCluster cluster = new TcpCluster(dir)) {

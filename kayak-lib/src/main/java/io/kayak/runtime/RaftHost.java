@@ -239,6 +239,9 @@ public final class RaftHost implements Host, Log, Sync {
 
             @Override
             public void onRpc(Rpc rpc) {
+                if (rpc instanceof Rpc.Request request && refusedForClusterName(request)) {
+                    return;
+                }
                 postQuietly(() -> loop.onRpc(rpc));
             }
 
@@ -259,6 +262,25 @@ public final class RaftHost implements Host, Log, Sync {
         writerThread.start();
         loopThread.start();
         LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());
+    }
+
+    /**
+     * Answers REFUSED to a join from a member configured for a cluster of another name (the rule of
+     * {@code adoptCluster}: the cluster id is the name or starts with the name and a dash). Returns whether it did.
+     */
+    private boolean refusedForClusterName(Rpc.Request request) {
+        String name = request.clusterName();
+        String cluster = member.clusterId();
+        if (request.kind() != Rpc.Kind.JOIN || name.isEmpty() || cluster == null
+                || cluster.equals(name) || cluster.startsWith(name + "-")) {
+            return false;
+        }
+        LOG.warn("{}: refusing member {} at {}: it was configured for a cluster named {}, this is cluster {}", id,
+                request.memberId(), request.replyTo(), name, cluster);
+        network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED, "member "
+                + request.memberId() + " was configured for a cluster named " + name + ", but this is cluster "
+                + cluster, ""));
+        return true;
     }
 
     private void postQuietly(Runnable task) {
@@ -342,7 +364,10 @@ public final class RaftHost implements Host, Log, Sync {
         // A join may name the member it replaces: the leader then swaps them in one joint configuration.
         byte[] payload = kind == Rpc.Kind.JOIN && options.replaces() != null
                 ? options.replaces().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
-        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, payload);
+        // A join names the cluster this member was configured for, so a leader of another cluster refuses it at
+        // once instead of admitting it first.
+        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, payload,
+                kind == Rpc.Kind.JOIN ? options.cluster() : "");
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
         loop.post(() -> loop.call(target, request, answer));
         try {

@@ -24,13 +24,20 @@ public sealed interface Rpc {
      * @param memberAddress JOIN: the newcomer's address
      * @param payload       APPEND: the entry's payload; REMOVE: the single byte 1 to skip the reachable-quorum guard;
      *                      JOIN: empty, or the UTF-8 id of the member the newcomer replaces
+     * @param clusterName   JOIN: the cluster name the newcomer was configured with (empty: not checked)
      */
-    record Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload)
-            implements Rpc {
+    record Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload,
+                   String clusterName) implements Rpc {
         public Request {
             memberId = memberId == null ? "" : memberId;
             memberAddress = memberAddress == null ? "" : memberAddress;
             payload = payload == null ? new byte[0] : payload;
+            clusterName = clusterName == null ? "" : clusterName;
+        }
+
+        /** A request that names no cluster (every kind but JOIN). */
+        public Request(long id, String replyTo, Kind kind, String memberId, String memberAddress, byte[] payload) {
+            this(id, replyTo, kind, memberId, memberAddress, payload, "");
         }
     }
 

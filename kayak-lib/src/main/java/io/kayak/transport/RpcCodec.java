@@ -51,7 +51,7 @@ public final class RpcCodec {
             return Frame.newBuilder().setForwardRequest(RaftProto.ForwardRequest.newBuilder()
                     .setId(r.id()).setReplyTo(r.replyTo()).setKind(wire(r.kind()))
                     .setMemberId(r.memberId()).setMemberAddress(r.memberAddress())
-                    .setPayload(ByteString.copyFrom(r.payload()))).build();
+                    .setPayload(ByteString.copyFrom(r.payload())).setClusterName(r.clusterName())).build();
         }
         Rpc.Response r = (Rpc.Response) rpc;
         String message = r.message().length() > MAX_MESSAGE_CHARS
@@ -77,7 +77,7 @@ public final class RpcCodec {
         if (frame.hasForwardRequest()) {
             RaftProto.ForwardRequest m = frame.getForwardRequest();
             rpc = new Rpc.Request(m.getId(), m.getReplyTo(), kind(m.getKindValue()), m.getMemberId(),
-                    m.getMemberAddress(), m.getPayload().toByteArray());
+                    m.getMemberAddress(), m.getPayload().toByteArray(), m.getClusterName());
         } else if (frame.hasForwardResponse()) {
             RaftProto.ForwardResponse m = frame.getForwardResponse();
             if (m.getMessage().length() > MAX_MESSAGE_CHARS) {
@@ -108,6 +108,7 @@ public final class RpcCodec {
             String tooLong = tooLong("reply_to", r.replyTo());
             tooLong = tooLong != null ? tooLong : tooLong("member_id", r.memberId());
             tooLong = tooLong != null ? tooLong : tooLong("member_address", r.memberAddress());
+            tooLong = tooLong != null ? tooLong : tooLong("cluster_name", r.clusterName());
             if (tooLong != null) {
                 return "forwarded request " + r.id() + ": " + tooLong;
             }
