@@ -18,11 +18,10 @@ class RpcCodecTest {
     static List<Rpc> everyKind() {
         return List.of(
                 new Rpc.Request(1, "10.0.0.1:7000", Rpc.Kind.APPEND, "", "", new byte[]{1, 2, 3}),
-                new Rpc.Request(-2, "h:1", Rpc.Kind.JOIN, "m4", "10.0.0.4:7000", null),
+                new Rpc.Request(-2, "h:1", Rpc.Kind.JOIN, "m4", "10.0.0.4:7000", null, "prod"),
                 new Rpc.Request(Long.MAX_VALUE, "[::1]:7000", Rpc.Kind.REMOVE, "m2", "", null),
                 new Rpc.Request(6, "h:2", Rpc.Kind.TRANSFER_LEADERSHIP, "m3", "", null),
                 new Rpc.Request(7, "h:3", Rpc.Kind.REMOVED, "m5", "", null),
-                new Rpc.Request(8, "h:4", Rpc.Kind.JOIN, "m6", "h:5", null, "prod"),
                 Rpc.Response.ok(1, 42, 3, null),
                 Rpc.Response.ok(2, 7, 1, new byte[]{9, 8}),
                 Rpc.Response.error(3, Rpc.Error.NOT_LEADER, "not the leader", "10.0.0.2:7000"),
