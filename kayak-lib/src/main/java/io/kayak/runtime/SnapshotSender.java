@@ -133,15 +133,6 @@ final class SnapshotSender {
         });
     }
 
-    /** Transfers under way, for tests and status. */
-    int active() {
-        try {
-            return executor.submit(transfers::size).get();
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
     private void start(String to, String address, long term) {
         Transfer current = transfers.get(to);
         long newest = store.latest().map(m -> m.lastIndex()).orElse(0L);
