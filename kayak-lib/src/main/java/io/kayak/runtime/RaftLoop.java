@@ -187,7 +187,8 @@ final class RaftLoop implements Runnable {
      */
     private void noticeIfRemoved(String member) {
         IndexedConfiguration config = node.configuration();
-        if (config.configuration().members().contains(member) || config.index() > node.commitIndex()) {
+        // contains() is a map lookup; this runs for every message a leader receives.
+        if (config.configuration().contains(member) || config.index() > node.commitIndex()) {
             return;
         }
         String address = addressBook.get(member);
@@ -587,7 +588,7 @@ final class RaftLoop implements Runnable {
             if (e.kind() == EntryKind.CONFIG) {
                 Configuration config = ConfigurationCodec.decode(e.payload());
                 learnAddresses(config);
-                if (state.removed() && config.members().contains(node.id())) {
+                if (state.removed() && config.contains(node.id())) {
                     state.removed(false); // added again under the same id
                 }
                 membership.committed(config, e.index(), e.term());
