@@ -501,8 +501,23 @@ public final class RaftNode {
 
     // ---------------------------------------------------------------- roles
 
+    /**
+     * Whether this member may campaign: a voter of the newest configuration it holds, or of the one in force at its
+     * commit index while a newer one that leaves it out is not known to be committed. The newer configuration may
+     * still need this member to commit: a leader that removed itself and stepped down before the others heard of
+     * the removal can hold the only log the others would elect, and if it stayed silent nobody could ever win. Its
+     * own vote counts only where its newest configuration lists it as a voter.
+     */
     private boolean promotable() {
-        return tracker.isVoter(id);
+        if (tracker.isVoter(id)) {
+            return true;
+        }
+        IndexedConfiguration newest = tracker.indexedConfig();
+        if (newest.index() <= log.committed()) {
+            return false;
+        }
+        IndexedConfiguration atCommit = log.configurationBefore(log.committed() + 1);
+        return atCommit != null && atCommit.configuration().isVoter(id);
     }
 
     private void resetElectionTimer() {
