@@ -24,6 +24,8 @@ final class Progress {
     /** Ticks spent waiting for the follower to confirm the snapshot it was sent. */
     private int snapshotTicks;
     private long ackedRound;
+    /** The highest commit index this follower was told it may apply (bounded by the entries each message named). */
+    private long commitSent;
     private final Inflights inflights;
 
     Progress(long next, int maxInflightMessages, long maxInflightBytes) {
@@ -61,6 +63,19 @@ final class Progress {
 
     void ackRound(long round) {
         ackedRound = Math.max(ackedRound, round);
+    }
+
+    /** Records that a message told the follower it may commit up to {@code commit}. */
+    void commitSent(long commit) {
+        commitSent = Math.max(commitSent, commit);
+    }
+
+    /**
+     * Whether the follower has not been told of {@code committed} although it can hold entries up to it: those it
+     * acknowledged, and those in flight to it.
+     */
+    boolean lagsCommit(long committed) {
+        return Math.min(committed, next - 1) > commitSent;
     }
 
     /** Whether the leader must hold back further AppendEntries to this follower for now. */

@@ -334,6 +334,40 @@ public final class RaftNode {
     }
 
     /**
+     * Whether a follower that could apply more entries has not been told the commit index yet. Only a leader that
+     * {@linkplain RaftOptions#deferCommitNotice() defers commit notices} leaves one waiting; the driver then calls
+     * {@link #sendCommitNotice()} after a short delay, unless new AppendEntries carried the notice meanwhile.
+     */
+    public boolean commitNoticePending() {
+        if (role != Role.LEADER) {
+            return false;
+        }
+        long committed = log.committed();
+        for (Progress pr : tracker.peers().values()) {
+            if (!pr.isPaused() && pr.lagsCommit(committed)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Tells every follower that has not heard of the commit index yet (an empty AppendEntries each, leaving with the
+     * next {@link Ready}). Does nothing on a member that does not lead.
+     */
+    public void sendCommitNotice() {
+        if (role != Role.LEADER) {
+            return;
+        }
+        long committed = log.committed();
+        for (Map.Entry<String, Progress> e : tracker.peers().entrySet()) {
+            if (!e.getValue().isPaused() && e.getValue().lagsCommit(committed)) {
+                sendAppend(e.getKey(), true);
+            }
+        }
+    }
+
+    /**
      * The driver reports that entries up to {@code index}, whose term is {@code term}, are durable (and so is every
      * hard state handed out before them).
      */
@@ -450,7 +484,7 @@ public final class RaftNode {
     public Ready ready() {
         if (broadcastPending || commitBroadcastPending) {
             if (role == Role.LEADER) {
-                broadcastAppend(commitBroadcastPending);
+                broadcastAppend(commitBroadcastPending && !options.deferCommitNotice());
             }
             broadcastPending = false;
             commitBroadcastPending = false;
@@ -899,6 +933,8 @@ public final class RaftNode {
         messages.add(new AppendRequest(id, to, term, prevIndex, prevTerm, entries, log.committed()));
         long last = entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index();
         pr.sent(last, bytes, !entries.isEmpty());
+        // The follower commits up to the smaller of the commit index and the last entry this message names.
+        pr.commitSent(Math.min(log.committed(), last));
         return !entries.isEmpty();
     }
 
@@ -913,6 +949,7 @@ public final class RaftNode {
         for (Map.Entry<String, Progress> e : tracker.peers().entrySet()) {
             long commit = Math.min(e.getValue().match(), log.committed());
             messages.add(new Heartbeat(id, e.getKey(), term, commit, round));
+            e.getValue().commitSent(commit);
         }
     }
 

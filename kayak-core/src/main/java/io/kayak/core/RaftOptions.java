@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>Defaults: election timeout 10 ticks (randomized in [10, 20) at every election), heartbeat every tick,
  * pre-vote and check-quorum on, at most 256 AppendEntries and 8 MiB in flight per follower, AppendEntries up to
- * 1 MiB, committed entries handed out up to 16 MiB per Ready.
+ * 1 MiB, committed entries handed out up to 16 MiB per Ready, commit notices sent at once
+ * ({@link #deferCommitNotice()} off).
  */
 public final class RaftOptions {
     private final String id;
@@ -22,6 +23,7 @@ public final class RaftOptions {
     private final long maxAppendBytes;
     private final long maxApplyBytes;
     private final long applied;
+    private final boolean deferCommitNotice;
 
     private RaftOptions(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -35,6 +37,7 @@ public final class RaftOptions {
         this.maxAppendBytes = b.maxAppendBytes;
         this.maxApplyBytes = b.maxApplyBytes;
         this.applied = b.applied;
+        this.deferCommitNotice = b.deferCommitNotice;
         if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
             throw new IllegalArgumentException("need 1 <= heartbeatTicks < electionTicks, got "
                     + heartbeatTicks + " and " + electionTicks);
@@ -95,6 +98,18 @@ public final class RaftOptions {
         return applied;
     }
 
+    /**
+     * Whether a leader whose commit index advanced waits to tell its followers. Off (the default), it sends every
+     * follower that has nothing new to receive an empty AppendEntries carrying the new commit index at once, which
+     * doubles the messages of a lightly loaded cluster (each of them answered). On, the commit index travels with
+     * the next AppendEntries or heartbeat, or when the driver calls {@link RaftNode#sendCommitNotice()}: a driver
+     * that turns this on must call it soon after {@link RaftNode#commitNoticePending()} turns true, or followers
+     * apply up to a heartbeat later. Either way only when followers learn of commits changes, never what commits.
+     */
+    public boolean deferCommitNotice() {
+        return deferCommitNotice;
+    }
+
     /** Builds {@link RaftOptions}; every setter documents its default on {@link RaftOptions}. */
     public static final class Builder {
         private final String id;
@@ -108,10 +123,16 @@ public final class RaftOptions {
         private long maxAppendBytes = 1L << 20;
         private long maxApplyBytes = 16L << 20;
         private long applied;
+        private boolean deferCommitNotice;
 
         private Builder(String id) {
             this.id = id;
             this.seed = id == null ? 0 : id.hashCode();
+        }
+
+        public Builder deferCommitNotice(boolean on) {
+            this.deferCommitNotice = on;
+            return this;
         }
 
         public Builder seed(long seed) {

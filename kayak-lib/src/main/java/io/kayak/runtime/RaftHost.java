@@ -90,7 +90,9 @@ public final class RaftHost implements Host, Log, Sync {
         long snapshotIndex = member.snapshots().flatMap(SnapshotStore::latest)
                 .map(snapshot -> reconcile(id, store, snapshot)).orElse(0L);
         RaftOptions raftOptions = RaftOptions.builder(id).seed(System.nanoTime() ^ id.hashCode())
-                .electionTicks(electionTicks).heartbeatTicks(1).applied(snapshotIndex).build();
+                .electionTicks(electionTicks).heartbeatTicks(1).applied(snapshotIndex)
+                // The loop sends commit notices itself, shortly after a commit, unless AppendEntries carried them.
+                .deferCommitNotice(true).build();
         RaftNode node = new RaftNode(raftOptions, store, store.hardState());
         this.applied = new AppliedWatch(node.appliedIndex());
         this.compactor = member.snapshots().map(s -> new Compactor(store, s, applied::get, acks::get)).orElse(null);

@@ -54,6 +54,13 @@ final class RaftLoop implements Runnable {
                             long startNanos) {
     }
 
+    /**
+     * How long a leader holds back the notice of a new commit index (an empty AppendEntries to each follower): an
+     * append proposed meanwhile carries it for free. Under a steady load the next append always comes first, so the
+     * notices, and the followers' answers to them, disappear; an idle cluster's followers apply this much later.
+     */
+    static final long COMMIT_NOTICE_DELAY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
     private final RaftNode node;
     private final String selfAddress;
     private final PeerNetwork network;
@@ -83,6 +90,10 @@ final class RaftLoop implements Runnable {
     private final HostMetrics metrics;
     private String lastLeader;
     private int ticksSinceLagReport;
+    /** When the held-back commit notice is due (monotonic nanoseconds); 0 when none is. */
+    private long commitNoticeDue;
+    /** The highest index proposed for a follower that forwarded the append and waits to see it commit; 0 if none. */
+    private long forwardedIndex;
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
 
@@ -132,7 +143,8 @@ final class RaftLoop implements Runnable {
         long nextTick = System.nanoTime() + tickNanos;
         try {
             while (running) {
-                long wait = nextTick - System.nanoTime();
+                long wakeAt = commitNoticeDue != 0 && commitNoticeDue - nextTick < 0 ? commitNoticeDue : nextTick;
+                long wait = wakeAt - System.nanoTime();
                 Runnable task = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
                 int budget = 100_000;
                 while (task != null && budget-- > 0) {
@@ -141,6 +153,10 @@ final class RaftLoop implements Runnable {
                 }
                 proposeBatch();
                 long now = System.nanoTime();
+                if (commitNoticeDue != 0 && now - commitNoticeDue >= 0) {
+                    commitNoticeDue = 0;
+                    node.sendCommitNotice();
+                }
                 if (now - nextTick >= 0) {
                     node.tick();
                     reportLagEveryTenTicks();
@@ -150,6 +166,7 @@ final class RaftLoop implements Runnable {
                     }
                 }
                 handleReadies();
+                scheduleCommitNotice();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,6 +175,16 @@ final class RaftLoop implements Runnable {
             state.fail(e);
         } finally {
             failEverything(new ClosedException("the host is closed"));
+        }
+    }
+
+    /** Arms the held-back commit notice when a follower has yet to hear of the commit index, disarms it otherwise. */
+    private void scheduleCommitNotice() {
+        if (!node.commitNoticePending()) {
+            commitNoticeDue = 0;
+        } else if (commitNoticeDue == 0) {
+            long due = System.nanoTime() + COMMIT_NOTICE_DELAY_NANOS;
+            commitNoticeDue = due == 0 ? 1 : due;
         }
     }
 
@@ -426,6 +453,7 @@ final class RaftLoop implements Runnable {
             long index = first + i;
             if (p.remote() != null) {
                 network.send(p.remote().replyTo(), Rpc.Response.ok(p.remote().id(), index, term, null));
+                forwardedIndex = Math.max(forwardedIndex, index);
             } else {
                 pendingAppends.put(index, new PendingAppend(term, p.localFuture(), true, p.startNanos()));
             }
@@ -605,6 +633,13 @@ final class RaftLoop implements Runnable {
             }
         }
         long last = committed.get(committed.size() - 1).index();
+        if (forwardedIndex != 0 && forwardedIndex >= committed.get(0).index()) {
+            // A follower that forwarded one of these appends waits to see it commit: tell it now, not later.
+            node.sendCommitNotice();
+            if (last >= forwardedIndex) {
+                forwardedIndex = 0;
+            }
+        }
         metrics.committed(committed.size());
         applied.advanceTo(last);
     }

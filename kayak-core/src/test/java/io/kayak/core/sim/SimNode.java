@@ -29,6 +29,8 @@ final class SimNode {
     long pausedUntil = -1;
     int incarnation;
     boolean syncScheduled;
+    /** A deferred commit notice is due (leaders with {@code deferCommitNotice}). */
+    boolean noticeScheduled;
     /** Armed by the fault schedule: crash right after the next send that precedes a pending sync. */
     boolean crashAfterNextSend;
     final Deque<AwaitingSync> awaitingSync = new ArrayDeque<>();
@@ -53,6 +55,7 @@ final class SimNode {
         alive = true;
         incarnation++;
         syncScheduled = false;
+        noticeScheduled = false;
         crashAfterNextSend = false;
         awaitingSync.clear();
         // The application rebuilds its state from its snapshot, then applies the log after it.

@@ -40,7 +40,7 @@ public final class Simulation {
     /** What to simulate. */
     public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
                            long maxAppendBytes, int maxInflightMessages, int maxSyncMillis, boolean preVote,
-                           boolean checkQuorum, int spares) {
+                           boolean checkQuorum, int spares, boolean deferCommitNotice) {
         /**
          * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
          * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
@@ -57,7 +57,7 @@ public final class Simulation {
             return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
                     appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)],
                     syncMillis[r.nextInt(syncMillis.length)], r.nextInt(4) != 0, r.nextInt(4) != 0,
-                    r.nextBoolean() ? 2 : 0);
+                    r.nextBoolean() ? 2 : 0, r.nextBoolean());
         }
     }
 
@@ -184,7 +184,7 @@ public final class Simulation {
         return RaftOptions.builder(id).seed(seed).applied(snapshot == null ? 0 : snapshot.index())
                 .maxAppendBytes(settings.maxAppendBytes())
                 .maxInflightMessages(settings.maxInflightMessages()).preVote(settings.preVote())
-                .checkQuorum(settings.checkQuorum()).build();
+                .checkQuorum(settings.checkQuorum()).deferCommitNotice(settings.deferCommitNotice()).build();
     }
 
     // ---------------------------------------------------------------- events
@@ -310,6 +310,21 @@ public final class Simulation {
                 }
             }
         }
+        scheduleCommitNotice(node);
+    }
+
+    /** A leader that defers commit notices sends them a little later, as the runtime does, unless overtaken. */
+    private void scheduleCommitNotice(SimNode node) {
+        if (node.noticeScheduled || !node.raft.commitNoticePending()) {
+            return;
+        }
+        node.noticeScheduled = true;
+        int incarnation = node.incarnation;
+        schedule(random.nextInt(3), node.id, () -> onNode(node, incarnation, () -> {
+            node.noticeScheduled = false;
+            node.raft.sendCommitNotice();
+            drain(node);
+        }));
     }
 
     private void scheduleSync(SimNode node) {
