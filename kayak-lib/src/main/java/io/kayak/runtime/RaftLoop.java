@@ -146,10 +146,9 @@ final class RaftLoop implements Runnable {
                 long wakeAt = commitNoticeDue != 0 && commitNoticeDue - nextTick < 0 ? commitNoticeDue : nextTick;
                 long wait = wakeAt - System.nanoTime();
                 Runnable task = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-                int budget = 100_000;
-                while (task != null && budget-- > 0) {
+                // A bounded number of tasks per turn, so Readies keep flowing under a flood; the rest wait their turn.
+                for (int budget = 100_000; task != null; task = --budget > 0 ? inbox.poll() : null) {
                     task.run();
-                    task = inbox.poll();
                 }
                 proposeBatch();
                 long now = System.nanoTime();
