@@ -17,11 +17,13 @@ import java.util.concurrent.Executors;
  * zeros (which would double the disk writes of a busy log). Its old records stay in it; recovery tells them apart
  * because their indexes are below the segment's first index (compaction only drops segments whose every index is
  * below the log's first index, and the log only grows). Otherwise it prepares a fresh file, written full of zeros
- * and forced, in the background. Either way the file waits under a {@value #SUFFIX} name, which the next open
+ * and forced a mebibyte at a time, in the background. Either way the file waits under a {@value #SUFFIX} name, which the next open
  * deletes if a crash leaves it behind.
  */
 final class SegmentPreallocator {
     static final String SUFFIX = ".prealloc";
+    /** Zeros written between two forces of a fresh file. */
+    private static final int FLUSH_STEP = 1 << 20;
 
     /** One daemon thread shared by every log in the JVM: preallocation is rare and I/O-bound. */
     static final Executor BACKGROUND = backgroundExecutor();
@@ -112,7 +114,12 @@ final class SegmentPreallocator {
     private void preallocate() {
         try (FileHandle handle = fs.open(file)) {
             handle.truncate(0);
-            Zeros.write(handle, 0, capacity);
+            // Flushed a step at a time: one force of a whole segment's zeros keeps the device busy for hundreds of
+            // milliseconds on a modest disk, and every log sync issued meanwhile waits behind it.
+            for (long done = 0; done < capacity; done += FLUSH_STEP) {
+                Zeros.write(handle, done, Math.min(FLUSH_STEP, capacity - done));
+                handle.force(false);
+            }
             handle.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
