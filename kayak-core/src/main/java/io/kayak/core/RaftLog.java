@@ -260,7 +260,7 @@ final class RaftLog {
         if (lo <= snapshotIndex) {
             throw new CompactedException(lo, snapshotIndex + 1);
         }
-        List<Entry> out = new ArrayList<>();
+        List<Entry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
         long budget = maxBytes;
         if (lo < unstableOffset) {
             List<Entry> stored = storage.entries(lo, Math.min(hi, unstableOffset), maxBytes);

@@ -41,14 +41,23 @@ final class RecordFormat {
         out.putInt(start + CRC_OFFSET, checksum(out, start, size));
     }
 
-    /** The checksum a record of {@code size} bytes at {@code start} in {@code buffer} must carry. */
+    /**
+     * The checksum a record of {@code size} bytes at {@code start} in {@code buffer} must carry. Moves the buffer's
+     * position and limit meanwhile and restores them (no view per record: this runs for every entry written), so
+     * the buffer must not be used by another thread at the same time.
+     */
     static int checksum(ByteBuffer buffer, int start, int size) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        ByteBuffer view = buffer.duplicate();
-        view.limit(start + CRC_OFFSET).position(start);
-        crc.update(view);
-        view.limit(start + size).position(start + TERM_OFFSET);
-        crc.update(view);
+        int position = buffer.position();
+        int limit = buffer.limit();
+        try {
+            buffer.limit(start + CRC_OFFSET).position(start);
+            crc.update(buffer);
+            buffer.limit(start + size).position(start + TERM_OFFSET);
+            crc.update(buffer);
+        } finally {
+            buffer.limit(limit).position(position);
+        }
         return (int) crc.getValue();
     }
 

@@ -184,7 +184,7 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
                 throw new IllegalArgumentException("range [" + from + ", " + toExclusive + ") is outside the log "
                         + "[" + first + ", " + (lastIndexLocked() + 1) + ")");
             }
-            List<Entry> out = new ArrayList<>();
+            List<Entry> out = new ArrayList<>((int) Math.min(toExclusive - from, 1024));
             long used = 0;
             long next = from;
             while (next < toExclusive) {

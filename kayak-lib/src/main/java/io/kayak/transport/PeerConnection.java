@@ -162,6 +162,20 @@ final class PeerConnection {
         boolean wrote = false;
         Object item;
         while (ch.isWritable() && (item = queue.poll()) != null) {
+            if (item instanceof Message.AppendRequest append && !append.entries().isEmpty()) {
+                // The bulk of a leader's traffic: written without the generated objects (see AppendRequestWriter).
+                AppendRequestWriter writer = new AppendRequestWriter(append);
+                if (writer.frameSize() > options.maxFrameBytes()) {
+                    stats.messageDropped();
+                    LOG.error("Dropped a APPEND_REQUEST for {}: {} bytes exceed the {}-byte frame limit",
+                            describe(), writer.frameSize(), options.maxFrameBytes());
+                    continue;
+                }
+                ch.write(writer.write(ch.alloc()), ch.voidPromise());
+                stats.frameSent(Pipelines.LENGTH_FIELD_BYTES + writer.frameSize());
+                wrote = true;
+                continue;
+            }
             Frame frame = item instanceof Message message ? MessageCodec.encode(message) : (Frame) item;
             if (frame.getSerializedSize() > options.maxFrameBytes()) {
                 // The peer would close the connection on it, and every retransmission would do the same.
