@@ -165,10 +165,7 @@ final class PeerConnection {
             if (item instanceof Message.AppendRequest append && !append.entries().isEmpty()) {
                 // The bulk of a leader's traffic: written without the generated objects (see AppendRequestWriter).
                 AppendRequestWriter writer = new AppendRequestWriter(append);
-                if (writer.frameSize() > options.maxFrameBytes()) {
-                    stats.messageDropped();
-                    LOG.error("Dropped a APPEND_REQUEST for {}: {} bytes exceed the {}-byte frame limit",
-                            describe(), writer.frameSize(), options.maxFrameBytes());
+                if (tooLarge(Frame.BodyCase.APPEND_REQUEST, writer.frameSize())) {
                     continue;
                 }
                 ch.write(writer.write(ch.alloc()), ch.voidPromise());
@@ -177,11 +174,7 @@ final class PeerConnection {
                 continue;
             }
             Frame frame = item instanceof Message message ? MessageCodec.encode(message) : (Frame) item;
-            if (frame.getSerializedSize() > options.maxFrameBytes()) {
-                // The peer would close the connection on it, and every retransmission would do the same.
-                stats.messageDropped();
-                LOG.error("Dropped a {} for {}: {} bytes exceed the {}-byte frame limit",
-                        frame.getBodyCase(), describe(), frame.getSerializedSize(), options.maxFrameBytes());
+            if (tooLarge(frame.getBodyCase(), frame.getSerializedSize())) {
                 continue;
             }
             ch.write(frame, ch.voidPromise());
@@ -193,6 +186,20 @@ final class PeerConnection {
         if (queue.isEmpty()) {
             overflowing.set(false);
         }
+    }
+
+    /**
+     * Drops (counts and logs) a frame above the frame limit: the peer would close the connection on it, and every
+     * retransmission would do the same.
+     */
+    private boolean tooLarge(Frame.BodyCase kind, int size) {
+        if (size <= options.maxFrameBytes()) {
+            return false;
+        }
+        stats.messageDropped();
+        LOG.error("Dropped a {} for {}: {} bytes exceed the {}-byte frame limit", kind, describe(), size,
+                options.maxFrameBytes());
+        return true;
     }
 
     private void connect() {
