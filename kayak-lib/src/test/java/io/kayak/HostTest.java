@@ -59,6 +59,35 @@ class HostTest {
     }
 
     @Test
+    void anAppendCompletesOnlyOnceTheLogCountsItCommitted() throws Exception {
+        // An application acts on a completed append at once (compacts up to it, reads the log up to it): the log's
+        // commit index must already cover the entry when its future completes, on every member's dispatch thread.
+        Host seed = seed("a");
+        await().until(() -> seed.leader().isPresent());
+        join("b", "local:a");
+        join("c", "local:a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> seed.roster().stream().allMatch(Member::voter)
+                && seed.roster().size() == 3);
+        List<Long> behind = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int round = 0; round < 100; round++) {
+            List<CompletableFuture<Entry>> writes = new ArrayList<>();
+            for (Host h : hosts) {
+                for (int i = 0; i < 5; i++) {
+                    writes.add(h.log().append(bytes("w" + i)).whenComplete((e, error) -> {
+                        if (e != null && h.log().committed() < e.index()) {
+                            behind.add(e.index());
+                        }
+                    }));
+                }
+            }
+            for (CompletableFuture<Entry> w : writes) {
+                w.get(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(behind).isEmpty();
+    }
+
+    @Test
     void membersJoinThroughFollowersAndBecomeVoters() {
         Host a = seed("a");
         await().until(() -> a.leader().isPresent());

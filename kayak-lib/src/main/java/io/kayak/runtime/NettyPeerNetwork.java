@@ -156,6 +156,16 @@ public final class NettyPeerNetwork implements PeerNetwork {
         t.send(frame.to(), to, frame);
     }
 
+    /**
+     * The transport's first event loop: with the default single I/O thread, the one every connection lives on, so
+     * the raft loop sharing it reads and writes its peers' sockets directly.
+     */
+    @Override
+    public java.util.concurrent.ScheduledExecutorService sharedLoop() {
+        NettyTransport t = transport;
+        return t == null ? null : t.firstLoop();
+    }
+
     /** The address actually bound (the real port when listening on port 0); null before {@link #start}. */
     public InetSocketAddress boundAddress() {
         return bound;

@@ -32,6 +32,15 @@ public interface PeerNetwork extends AutoCloseable {
     default void adoptClusterId(String clusterId) {
     }
 
+    /**
+     * A thread of the network's, as an executor, that the raft loop may run on so that what arrives reaches it, and
+     * what it sends leaves, without waking another thread; null (the default) when the network has none to share.
+     * It must run tasks one at a time, in order, and never block on the raft loop. Valid after {@link #start}.
+     */
+    default java.util.concurrent.ScheduledExecutorService sharedLoop() {
+        return null;
+    }
+
     /** Sends a Raft message to the member at {@code address}. */
     void send(String address, Message message);
 

@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} thread, the {@link LogWriter}
- * thread, a dispatch thread that completes futures (so application callbacks never run on the raft or writer
- * thread), and a {@link PeerNetwork}. Also implements {@link Log} and {@link Sync}.
+ * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} (on the network's event loop, or
+ * on a thread of its own when the network has none), the {@link LogWriter} thread, a dispatch thread that completes
+ * futures (so application callbacks never run on the raft or writer thread), and a {@link PeerNetwork}. Also
+ * implements {@link Log} and {@link Sync}.
  */
 public final class RaftHost implements Host, Log, Sync {
     private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
@@ -54,7 +55,8 @@ public final class RaftHost implements Host, Log, Sync {
     private final PeerNetwork network;
     private final RaftLoop loop;
     private final LogWriter writer;
-    private final Thread loopThread;
+    /** The raft loop's own thread when the network offers none to share; null otherwise. */
+    private java.util.concurrent.ScheduledThreadPoolExecutor ownLoopThread;
     private final Thread writerThread;
     private final ExecutorService dispatch;
     private final Deadlines deadlines;
@@ -166,7 +168,6 @@ public final class RaftHost implements Host, Log, Sync {
             // A one-member cluster need not wait an election timeout for its first leader.
             node.campaign();
         }
-        this.loopThread = daemon(loop, "kayak-raft-" + id);
         this.writerThread = daemon(writer, "kayak-log-writer-" + id);
     }
 
@@ -262,7 +263,14 @@ public final class RaftHost implements Host, Log, Sync {
             metrics.transport(tcp.stats());
         }
         writerThread.start();
-        loopThread.start();
+        java.util.concurrent.ScheduledExecutorService loopExecutor = network.sharedLoop();
+        if (loopExecutor == null) {
+            ownLoopThread = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                    r -> daemon(r, "kayak-raft-" + id));
+            ownLoopThread.setRemoveOnCancelPolicy(true); // commit-notice timers are cancelled by the thousand
+            loopExecutor = ownLoopThread;
+        }
+        loop.start(loopExecutor);
         LOG.info("{}: started at {} with log [{}, {}]", id, address, store.firstIndex(), store.lastIndex());
     }
 
@@ -500,9 +508,13 @@ public final class RaftHost implements Host, Log, Sync {
         }
         LOG.info("{}: stopping", id);
         autoCompactor.close();
-        network.close();
+        // The loop first: it may run on the network's event loop, which closing the network stops.
         loop.stop();
-        joinQuietly(loopThread);
+        awaitQuietly(loop.finished());
+        network.close();
+        if (ownLoopThread != null) {
+            shutDownAndWait(ownLoopThread, 10);
+        }
         if (snapshotExecutor != null) {
             snapshotReceiver.close();
             shutDownAndWait(snapshotExecutor, 10);
@@ -524,6 +536,16 @@ public final class RaftHost implements Host, Log, Sync {
             executor.awaitTermination(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitQuietly(CompletableFuture<Void> done) {
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("{}: the raft loop did not stop within 10 s", id, e);
         }
     }
 

@@ -28,18 +28,26 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The raft thread: the only thread that touches the {@link RaftNode}. It drains an inbound queue of tasks (messages,
- * proposals, reads, durability reports), ticks the core at a fixed interval, and hands every {@link Ready} out: to
- * the network, to the {@link LogWriter}, and to the application side (futures and listeners).
+ * The raft loop: the only code that touches the {@link RaftNode}. It runs in turns on one thread, the loop executor
+ * given to {@link #start}: each turn drains an inbound queue of tasks (messages, proposals, reads, durability
+ * reports), ticks the core when a tick is due, and hands every {@link Ready} out: to the network, to the
+ * {@link LogWriter}, and to the application side (futures and listeners).
+ *
+ * <p>With a TCP network the executor is the network's own event loop: messages from peers reach the loop, and
+ * messages to them leave it, without waking another thread (see docs/architecture.md, "Threads").
  *
  * <p>Appends made between two turns of the loop are proposed as one batch, so they share AppendEntries and fsyncs.
  */
-final class RaftLoop implements Runnable {
+final class RaftLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RaftLoop.class);
 
     /**
@@ -69,7 +77,19 @@ final class RaftLoop implements Runnable {
     private final AppliedWatch applied;
     private final HostState state;
     private final long tickNanos;
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** Whether a turn is queued on the executor and has not started draining the inbox yet. */
+    private final AtomicBoolean turnQueued = new AtomicBoolean();
+    /** Completed once the loop has failed what was pending and will run no more turns. */
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /** The thread the loop runs on; null until {@link #start}. */
+    private volatile ScheduledExecutorService executor;
+    /** When the core is next ticked (monotonic nanoseconds). */
+    private long nextTick;
+    /** The tick a timer is armed for, so that one is armed per tick, not per turn. */
+    private long tickTimerAt;
+    /** The timer that sends the held-back commit notice; null when none is armed. */
+    private ScheduledFuture<?> noticeTimer;
     private final List<Proposal> proposals = new ArrayList<>();
     private final TreeMap<Long, PendingAppend> pendingAppends = new TreeMap<>();
     private final Map<Long, CompletableFuture<Long>> pendingReads = new HashMap<>();
@@ -122,58 +142,123 @@ final class RaftLoop implements Runnable {
         this.snapshots = sender;
     }
 
-    /** Runs {@code task} on the raft thread. */
+    /**
+     * Starts running turns on {@code loopExecutor}, which must run one task at a time, in order (an event loop or a
+     * single-threaded executor). Tasks posted before are run by the first turn.
+     */
+    void start(ScheduledExecutorService loopExecutor) {
+        loopExecutor.execute(() -> {
+            nextTick = System.nanoTime() + tickNanos;
+            executor = loopExecutor;
+            turn();
+        });
+    }
+
+    /** Runs {@code task} on the raft loop, in a turn after the ones already queued. */
     void post(Runnable task) {
         if (!running) {
             throw new ClosedException("the host is closed");
         }
         inbox.add(task);
+        queueTurn();
+    }
+
+    /** Queues one turn unless one is queued already; before {@link #start} the first turn will find the task. */
+    private void queueTurn() {
+        ScheduledExecutorService loopExecutor = executor;
+        if (loopExecutor != null && turnQueued.compareAndSet(false, true)) {
+            try {
+                loopExecutor.execute(this::turn);
+            } catch (RejectedExecutionException stopping) {
+                turnQueued.set(false); // the executor is shutting down with the host: nothing runs any more
+            }
+        }
     }
 
     long nextRequestId() {
         return requestIds.incrementAndGet();
     }
 
+    /**
+     * Stops the loop: no more turns; its last task fails what is still pending ({@link #finished()} completes then).
+     * Callable from any thread, the loop's own included.
+     */
     void stop() {
         running = false;
+        ScheduledExecutorService loopExecutor = executor;
+        if (loopExecutor == null) {
+            finish(); // never started: nothing else touches the loop's state
+            return;
+        }
+        try {
+            loopExecutor.execute(this::finish);
+        } catch (RejectedExecutionException gone) {
+            finish(); // the executor is gone, and with it every turn
+        }
     }
 
-    @Override
-    public void run() {
-        long nextTick = System.nanoTime() + tickNanos;
+    /** Completes once the loop has run its last task (after {@link #stop}). */
+    CompletableFuture<Void> finished() {
+        return finished;
+    }
+
+    private void finish() {
+        if (finished.isDone()) {
+            return;
+        }
+        if (noticeTimer != null) {
+            noticeTimer.cancel(false);
+            noticeTimer = null;
+        }
+        failEverything(new ClosedException("the host is closed"));
+        finished.complete(null);
+    }
+
+    /** One turn: the queued tasks, the batch of proposals, a due tick or commit notice, then the Readies. */
+    private void turn() {
+        turnQueued.set(false);
+        if (!running) {
+            return;
+        }
         try {
-            while (running) {
-                long wakeAt = commitNoticeDue != 0 && commitNoticeDue - nextTick < 0 ? commitNoticeDue : nextTick;
-                long wait = wakeAt - System.nanoTime();
-                Runnable task = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-                // A bounded number of tasks per turn, so Readies keep flowing under a flood; the rest wait their turn.
-                for (int budget = 100_000; task != null; task = --budget > 0 ? inbox.poll() : null) {
-                    task.run();
-                }
-                proposeBatch();
-                long now = System.nanoTime();
-                if (commitNoticeDue != 0 && now - commitNoticeDue >= 0) {
-                    commitNoticeDue = 0;
-                    node.sendCommitNotice();
-                }
-                if (now - nextTick >= 0) {
-                    node.tick();
-                    reportLagEveryTenTicks();
-                    nextTick += tickNanos;
-                    if (now - nextTick > 10 * tickNanos) {
-                        nextTick = now + tickNanos; // after a long pause, do not replay every missed tick
-                    }
-                }
-                handleReadies();
-                scheduleCommitNotice();
+            // A bounded number of tasks per turn, so Readies keep flowing under a flood; the rest wait their turn.
+            Runnable task;
+            for (int budget = 100_000; budget > 0 && (task = inbox.poll()) != null; budget--) {
+                task.run();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            proposeBatch();
+            long now = System.nanoTime();
+            if (commitNoticeDue != 0 && now - commitNoticeDue >= 0) {
+                commitNoticeDue = 0;
+                node.sendCommitNotice();
+            }
+            if (now - nextTick >= 0) {
+                node.tick();
+                reportLagEveryTenTicks();
+                nextTick += tickNanos;
+                if (now - nextTick > 10 * tickNanos) {
+                    nextTick = now + tickNanos; // after a long pause, do not replay every missed tick
+                }
+            }
+            handleReadies();
+            scheduleCommitNotice();
+            armTickTimer();
+            if (!inbox.isEmpty()) {
+                queueTurn();
+            }
         } catch (RuntimeException e) {
             LOG.error("{}: the raft loop failed and stops", node.id(), e);
             state.fail(e);
-        } finally {
-            failEverything(new ClosedException("the host is closed"));
+            running = false;
+            finish();
+        }
+    }
+
+    /** Makes sure a turn runs when the next tick is due, even if nothing else arrives. */
+    private void armTickTimer() {
+        if (tickTimerAt != nextTick) {
+            tickTimerAt = nextTick;
+            executor.schedule(this::turn, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -181,9 +266,18 @@ final class RaftLoop implements Runnable {
     private void scheduleCommitNotice() {
         if (!node.commitNoticePending()) {
             commitNoticeDue = 0;
+            if (noticeTimer != null) {
+                // Usually the next append carried the commit index: a timer left armed would wake the loop for nothing.
+                noticeTimer.cancel(false);
+                noticeTimer = null;
+            }
         } else if (commitNoticeDue == 0) {
             long due = System.nanoTime() + COMMIT_NOTICE_DELAY_NANOS;
             commitNoticeDue = due == 0 ? 1 : due;
+            noticeTimer = executor.schedule(() -> {
+                noticeTimer = null;
+                turn();
+            }, COMMIT_NOTICE_DELAY_NANOS, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -296,6 +390,7 @@ final class RaftLoop implements Runnable {
     private void postQuietly(Runnable task) {
         if (running) {
             inbox.add(task);
+            queueTurn();
         }
     }
 
@@ -640,10 +735,13 @@ final class RaftLoop implements Runnable {
                 }
             }
         }
+        long last = committed.get(committed.size() - 1).index();
+        // Before the futures: an application that saw its append complete may act on the entry being committed
+        // here at once (compact up to it, read it), and the dispatch thread may run before this thread goes on.
+        applied.advanceTo(last);
         if (done != null) {
             completeInOrder(done, outcomes);
         }
-        long last = committed.get(committed.size() - 1).index();
         if (forwardedIndex != 0 && forwardedIndex >= committed.get(0).index()) {
             // A follower that forwarded one of these appends waits to see it commit: tell it now, not later.
             node.sendCommitNotice();
@@ -652,7 +750,6 @@ final class RaftLoop implements Runnable {
             }
         }
         metrics.committed(committed.size());
-        applied.advanceTo(last);
     }
 
     private void publishState() {

@@ -13,6 +13,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,6 +58,7 @@ public final class NettyTransport implements AutoCloseable {
     private final MessageHandler handler;
     private final TransportStats stats = new TransportStats();
     private final EventLoopGroup group;
+    private final io.netty.channel.EventLoop firstLoop;
     private final ChannelGroup channels = new DefaultChannelGroup("kayak-transport", GlobalEventExecutor.INSTANCE);
     /** Member connections (Raft messages), by member id. */
     private final Map<String, PeerConnection> peers = new ConcurrentHashMap<>();
@@ -78,7 +80,9 @@ public final class NettyTransport implements AutoCloseable {
         this.cluster = new ClusterIdentity(options.clusterId());
         // Load the certificates before any thread starts, so a bad file fails the constructor, not a connection.
         this.tls = options.tls() == null ? null : TlsContexts.forMembers(options.tls());
-        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), IoTransport.ioHandlerFactory());
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
+                new DefaultThreadFactory("kayak-net-" + options.memberId()), IoTransport.ioHandlerFactory());
+        this.firstLoop = (io.netty.channel.EventLoop) group.iterator().next();
         if (tls != null) {
             long every = options.tlsReloadInterval().toMillis();
             group.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
@@ -292,6 +296,15 @@ public final class NettyTransport implements AutoCloseable {
                     timeoutMillis);
         }
         LOG.info("Member {} transport closed: {}", options.memberId(), stats);
+    }
+
+    /**
+     * The first of the transport's event loops (with {@link TransportOptions#ioThreads()} 1, the one every
+     * connection is served by). Work run there talks to connections on that loop without a thread hand-off; it
+     * must never block for long, or every connection on the loop waits.
+     */
+    public io.netty.channel.EventLoop firstLoop() {
+        return firstLoop;
     }
 
     /** The connection currently used for {@code memberId}; visible for tests. */

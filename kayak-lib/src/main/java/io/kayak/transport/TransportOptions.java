@@ -99,7 +99,11 @@ public final class TransportOptions {
         return shutdownTimeout;
     }
 
-    /** Netty event loop threads shared by all connections (default 2). */
+    /**
+     * Netty event loop threads shared by all connections (default 1). With one, a member's raft loop runs on it
+     * too and reaches every peer's connection without a thread hand-off; more spread the connections over loops
+     * the raft loop must hand its messages to.
+     */
     public int ioThreads() {
         return ioThreads;
     }
@@ -159,7 +163,7 @@ public final class TransportOptions {
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(5);
-        private int ioThreads = 2;
+        private int ioThreads = 1;
         private TlsFiles tls;
         private Duration tlsReloadInterval = Duration.ofSeconds(10);
         private int maxConnections = 1024;

@@ -15,7 +15,7 @@ class TransportOptionsTest {
         assertThat(o.maxQueuedMessages()).isEqualTo(4096);
         assertThat(o.reconnectMin()).isEqualTo(Duration.ofMillis(50));
         assertThat(o.reconnectMax()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(o.ioThreads()).isEqualTo(2);
+        assertThat(o.ioThreads()).isEqualTo(1);
     }
 
     @Test
