@@ -8,6 +8,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Supplies the file for the next segment without making an append wait for a segment's worth of I/O.
@@ -16,15 +18,29 @@ import java.util.concurrent.Executors;
  * written, so reusing it costs one rename, where a fresh file costs writing and flushing the whole capacity in
  * zeros (which would double the disk writes of a busy log). Its old records stay in it; recovery tells them apart
  * because their indexes are below the segment's first index (compaction only drops segments whose every index is
- * below the log's first index, and the log only grows). Otherwise it prepares a fresh file, written full of zeros
- * and forced a mebibyte at a time, in the background. Either way the file waits under a {@value #SUFFIX} name, which the next open
- * deletes if a crash leaves it behind.
+ * below the log's first index, and the log only grows). Otherwise it prepares a fresh file, written full of zeros in
+ * the background, paced (see {@link #preallocate}). Either way the file waits under a {@value #SUFFIX} name, which
+ * the next open deletes if a crash leaves it behind.
+ *
+ * <p>Why zeros rather than a sparse file: a sync that finds new blocks to allocate also commits the file system's
+ * journal. At 16 writes in flight a sparse segment cost a quarter of the throughput (docs/performance.md).
  */
 final class SegmentPreallocator {
     static final String SUFFIX = ".prealloc";
-    /** Zeros written between two forces of a fresh file. */
-    private static final int FLUSH_STEP = 1 << 20;
-
+    /**
+     * Zeros written between two forces of a fresh file: a log sync that arrives meanwhile waits behind at most this
+     * much (about a millisecond on a modest disk).
+     */
+    private static final int FLUSH_STEP = 256 << 10;
+    /**
+     * After each step the preparation rests this many times as long as the step took, so zeros take at most a
+     * quarter of the disk's time. Written back to back, a segment's worth (64 MiB every second or two under a heavy
+     * load) held every log sync on the disk behind it for a fifth of a second, a stall that set the workload's 99th
+     * percentile.
+     */
+    private static final int REST_FACTOR = 3;
+    /** Logs waiting for their next file: while any does, preparations run at full speed. */
+    private static final AtomicInteger WAITING = new AtomicInteger();
     /** One daemon thread shared by every log in the JVM: preallocation is rare and I/O-bound. */
     static final Executor BACKGROUND = backgroundExecutor();
 
@@ -78,7 +94,12 @@ final class SegmentPreallocator {
         if (parked) {
             return parkedFile;
         }
-        await();
+        WAITING.incrementAndGet();
+        try {
+            await();
+        } finally {
+            WAITING.decrementAndGet();
+        }
         return file;
     }
 
@@ -111,14 +132,17 @@ final class SegmentPreallocator {
         return file;
     }
 
+    /** Writes the file full of zeros, a step at a time, each step forced and followed by a rest. */
     private void preallocate() {
         try (FileHandle handle = fs.open(file)) {
             handle.truncate(0);
-            // Flushed a step at a time: one force of a whole segment's zeros keeps the device busy for hundreds of
-            // milliseconds on a modest disk, and every log sync issued meanwhile waits behind it.
             for (long done = 0; done < capacity; done += FLUSH_STEP) {
+                long start = System.nanoTime();
                 Zeros.write(handle, done, Math.min(FLUSH_STEP, capacity - done));
                 handle.force(false);
+                if (WAITING.get() == 0) {
+                    LockSupport.parkNanos(REST_FACTOR * (System.nanoTime() - start));
+                }
             }
             handle.force(true);
         } catch (IOException e) {
