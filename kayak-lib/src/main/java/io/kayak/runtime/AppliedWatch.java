@@ -24,18 +24,24 @@ final class AppliedWatch {
     }
 
     void advanceTo(long value) {
+        if (advanceQuietly(value)) {
+            wakeAll();
+        }
+    }
+
+    /**
+     * Raises the index, visible to {@link #get()} at once, without waking waiters; returns whether it rose. The
+     * caller must call {@link #wakeAll()} afterwards: the raft loop does so once its messages are on their way, so
+     * that waking listener threads never delays them. Called from one thread only (the raft loop).
+     */
+    boolean advanceQuietly(long value) {
         if (value <= index) {
-            return;
+            return false;
         }
-        lock.lock();
-        try {
-            if (value > index) {
-                index = value;
-                advanced.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        // A waiter checks the index under the lock and then sleeps until woken; the wake that follows this write
+        // takes the lock, so it cannot slip in between a waiter's check and its sleep.
+        index = value;
+        return true;
     }
 
     void close() {
@@ -48,7 +54,7 @@ final class AppliedWatch {
         }
     }
 
-    /** Wakes every waiter so it can look at its own cancellation flag. */
+    /** Wakes every waiter: to see a raised index, or to look at its own cancellation flag. */
     void wakeAll() {
         lock.lock();
         try {

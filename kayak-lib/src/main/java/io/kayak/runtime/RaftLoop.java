@@ -110,6 +110,10 @@ final class RaftLoop {
     private final HostMetrics metrics;
     private String lastLeader;
     private int ticksSinceLagReport;
+    /** Readies queued to be handed to the log writer after this turn's sends; they keep their order. */
+    private int writesHandedLater;
+    /** Whether this turn raised the commit index seen by listeners, who are to be woken after the sends. */
+    private boolean wakeListenersAfterSends;
     /** When the held-back commit notice is due (monotonic nanoseconds); 0 when none is. */
     private long commitNoticeDue;
     /** The highest index proposed for a follower that forwarded the append and waits to see it commit; 0 if none. */
@@ -626,7 +630,13 @@ final class RaftLoop {
             if (rd.mustPersist() || !rd.messagesAfterPersist().isEmpty()) {
                 if (node.role() == Role.LEADER) {
                     // A leader never blocks on its disk: heartbeats and other followers' traffic go on meanwhile.
-                    writer.submit(rd);
+                    // Handed over after this turn's messages are written (the tasks run in order): followers'
+                    // syncs, not this member's, are what a commit usually waits for, and waking the writer takes
+                    // a system call.
+                    submitAfterSends(rd);
+                } else if (writesHandedLater > 0) {
+                    // Stepped down with a leader's Ready still to hand over: this one must follow it.
+                    submitAfterSends(rd);
                 } else {
                     writer.writeNowIfIdle(rd);
                 }
@@ -661,6 +671,20 @@ final class RaftLoop {
             }
         }
         publishState();
+        if (wakeListenersAfterSends) {
+            wakeListenersAfterSends = false;
+            // After the drains this turn queued: listener threads learn of new commits once messages are out.
+            executor.execute(applied::wakeAll);
+        }
+    }
+
+    /** Hands {@code rd} to the log writer in a task of its own, after the ones this turn queued to send. */
+    private void submitAfterSends(Ready rd) {
+        writesHandedLater++;
+        executor.execute(() -> {
+            writesHandedLater--;
+            writer.submit(rd);
+        });
     }
 
     /** Sends {@code m} to the member it names; thread-safe (the log writer calls it too). */
@@ -738,7 +762,9 @@ final class RaftLoop {
         long last = committed.get(committed.size() - 1).index();
         // Before the futures: an application that saw its append complete may act on the entry being committed
         // here at once (compact up to it, read it), and the dispatch thread may run before this thread goes on.
-        applied.advanceTo(last);
+        if (applied.advanceQuietly(last)) {
+            wakeListenersAfterSends = true;
+        }
         if (done != null) {
             completeInOrder(done, outcomes);
         }
