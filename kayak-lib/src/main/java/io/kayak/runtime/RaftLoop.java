@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link LogWriter}, and to the application side (futures and listeners).
  *
  * <p>With a TCP network the executor is the network's own event loop: messages from peers reach the loop, and
- * messages to them leave it, without waking another thread (see docs/architecture.md, "Threads").
+ * messages to them leave it, without waking another thread (see docs/architecture.md, "Runtime").
  *
  * <p>Appends made between two turns of the loop are proposed as one batch, so they share AppendEntries and fsyncs.
  */
