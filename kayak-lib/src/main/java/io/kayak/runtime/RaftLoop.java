@@ -262,7 +262,7 @@ final class RaftLoop {
     private void armTickTimer() {
         if (tickTimerAt != nextTick) {
             tickTimerAt = nextTick;
-            executor.schedule(this::turn, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+            scheduleQuietly(this::turn, Math.max(0, nextTick - System.nanoTime()));
         }
     }
 
@@ -278,10 +278,10 @@ final class RaftLoop {
         } else if (commitNoticeDue == 0) {
             long due = System.nanoTime() + COMMIT_NOTICE_DELAY_NANOS;
             commitNoticeDue = due == 0 ? 1 : due;
-            noticeTimer = executor.schedule(() -> {
+            noticeTimer = scheduleQuietly(() -> {
                 noticeTimer = null;
                 turn();
-            }, COMMIT_NOTICE_DELAY_NANOS, TimeUnit.NANOSECONDS);
+            }, COMMIT_NOTICE_DELAY_NANOS);
         }
     }
 
@@ -674,17 +674,38 @@ final class RaftLoop {
         if (wakeListenersAfterSends) {
             wakeListenersAfterSends = false;
             // After the drains this turn queued: listener threads learn of new commits once messages are out.
-            executor.execute(applied::wakeAll);
+            runAfterQueued(applied::wakeAll);
         }
     }
 
     /** Hands {@code rd} to the log writer in a task of its own, after the ones this turn queued to send. */
     private void submitAfterSends(Ready rd) {
         writesHandedLater++;
-        executor.execute(() -> {
+        runAfterQueued(() -> {
             writesHandedLater--;
             writer.submit(rd);
         });
+    }
+
+    /**
+     * Runs {@code task} on the loop after the tasks queued so far; at once if the executor takes no more tasks (its
+     * network is closing with the host), so that nothing handed over is lost on the way out.
+     */
+    private void runAfterQueued(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
+        }
+    }
+
+    /** Schedules {@code task} on the loop; a timer the closing executor refuses is not needed any more. */
+    private ScheduledFuture<?> scheduleQuietly(Runnable task, long delayNanos) {
+        try {
+            return executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null;
+        }
     }
 
     /** Sends {@code m} to the member it names; thread-safe (the log writer calls it too). */
