@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,7 +162,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
      * the raft loop sharing it reads and writes its peers' sockets directly.
      */
     @Override
-    public java.util.concurrent.ScheduledExecutorService sharedLoop() {
+    public ScheduledExecutorService sharedLoop() {
         NettyTransport t = transport;
         return t == null ? null : t.firstLoop();
     }

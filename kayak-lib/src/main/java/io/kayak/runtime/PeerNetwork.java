@@ -3,6 +3,7 @@ package io.kayak.runtime;
 import io.kayak.transport.Rpc;
 import io.kayak.transport.SnapshotFrame;
 import io.kayak.core.Message;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * How a host exchanges Raft messages and forwarded requests with its peers. Delivery is best effort: messages may be
@@ -37,7 +38,7 @@ public interface PeerNetwork extends AutoCloseable {
      * what it sends leaves, without waking another thread; null (the default) when the network has none to share.
      * It must run tasks one at a time, in order, and never block on the raft loop. Valid after {@link #start}.
      */
-    default java.util.concurrent.ScheduledExecutorService sharedLoop() {
+    default ScheduledExecutorService sharedLoop() {
         return null;
     }
 

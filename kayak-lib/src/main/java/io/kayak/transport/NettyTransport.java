@@ -7,13 +7,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class NettyTransport implements AutoCloseable {
     private final MessageHandler handler;
     private final TransportStats stats = new TransportStats();
     private final EventLoopGroup group;
-    private final io.netty.channel.EventLoop firstLoop;
+    private final EventLoop firstLoop;
     private final ChannelGroup channels = new DefaultChannelGroup("kayak-transport", GlobalEventExecutor.INSTANCE);
     /** Member connections (Raft messages), by member id. */
     private final Map<String, PeerConnection> peers = new ConcurrentHashMap<>();
@@ -82,7 +83,7 @@ public final class NettyTransport implements AutoCloseable {
         this.tls = options.tls() == null ? null : TlsContexts.forMembers(options.tls());
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("kayak-net-" + options.memberId()), IoTransport.ioHandlerFactory());
-        this.firstLoop = (io.netty.channel.EventLoop) group.iterator().next();
+        this.firstLoop = (EventLoop) group.iterator().next();
         if (tls != null) {
             long every = options.tlsReloadInterval().toMillis();
             group.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
@@ -303,7 +304,7 @@ public final class NettyTransport implements AutoCloseable {
      * connection is served by). Work run there talks to connections on that loop without a thread hand-off; it
      * must never block for long, or every connection on the loop waits.
      */
-    public io.netty.channel.EventLoop firstLoop() {
+    public EventLoop firstLoop() {
         return firstLoop;
     }
 
