@@ -3,9 +3,11 @@ package io.kayak.chaos;
 import io.kayak.cli.HostPort;
 import io.kayak.cli.LocalCluster;
 import io.kayak.cli.ServerProcess;
+import io.kayak.storage.StorageOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The cluster under test: {@code kayak server} processes from a {@link LocalCluster}, each behind its own
@@ -49,6 +52,15 @@ final class ChaosCluster implements AutoCloseable {
      * snapshot installation under faults. Segments are 16 KiB (about a hundred entries), so compaction really drops
      * entries. {@code -Dkayak.chaos.compactEvery=0} keeps the server's defaults.
      */
+    /** The members' log segment size (small, so that compaction really drops entries). */
+    static final int SEGMENT_BYTES = 16384;
+
+    /** The segment size the members run with (the server's default when compaction settings are left alone). */
+    static int segmentBytes() {
+        return Long.getLong("kayak.chaos.compactEvery", 200) <= 0 ? StorageOptions.DEFAULT_SEGMENT_CAPACITY
+                : SEGMENT_BYTES;
+    }
+
     static List<String> compactionArgs() {
         long every = Long.getLong("kayak.chaos.compactEvery", 200);
         if (every <= 0) {
@@ -56,7 +68,8 @@ final class ChaosCluster implements AutoCloseable {
         }
         // Small segments: compaction deletes whole segment files, so only then does the leader's first index move.
         return List.of("--compact-after-entries", Long.toString(every), "--compact-trailing",
-                Long.toString(Long.getLong("kayak.chaos.compactTrailing", 20)), "--segment-size", "16384");
+                Long.toString(Long.getLong("kayak.chaos.compactTrailing", 20)), "--segment-size",
+                Integer.toString(SEGMENT_BYTES));
     }
 
     /** How many lines of all members' logs, over every incarnation, contain {@code text}. */
@@ -70,6 +83,30 @@ final class ChaosCluster implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * The lines of {@code id}'s server log (all its processes, restarts included) that tell how its state was built:
+     * starts, snapshots received and installed, store rebuilds, warnings and errors; the last {@code max} of them.
+     */
+    List<String> notableLogLines(String id, int max) {
+        List<String> found = new ArrayList<>();
+        for (ServerProcess p : local.members()) {
+            if (!p.id().equals(id)) {
+                continue;
+            }
+            try (Stream<String> lines = Files.lines(p.logFile())) {
+                lines.filter(ChaosCluster::notable).forEach(found::add);
+            } catch (IOException | UncheckedIOException e) {
+                found.add("(log unreadable: " + e + ")");
+            }
+        }
+        return found.subList(Math.max(0, found.size() - max), found.size());
+    }
+
+    private static boolean notable(String line) {
+        return line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("started at")
+                || line.contains("snapshot") || line.contains("rebuil") || line.contains("ready: peers");
     }
 
     Network network() {

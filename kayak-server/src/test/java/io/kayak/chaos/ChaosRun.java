@@ -9,7 +9,9 @@ import io.kayak.core.check.Response;
 import io.kayak.core.check.Result;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * One chaos run: start a cluster behind proxies, run concurrent clients and the {@link Nemesis} for a while, heal,
@@ -48,6 +51,8 @@ final class ChaosRun {
     private final Path keepRoot;
     private final Recorder recorder = new Recorder();
     private final KvHttp http = new KvHttp(Duration.ofSeconds(3));
+    /** Where the evidence of a failed run is kept; null until needed. */
+    private Path evidence;
 
     ChaosRun(Settings settings, String classpath, Path keepRoot) {
         this.settings = settings;
@@ -74,7 +79,15 @@ final class ChaosRun {
                 recorder.event("healing");
                 cluster.healAll();
                 awaitConvergence(cluster, problems);
-                divergence = finalReads(cluster);
+                List<String> compared = cluster.leader().flatMap(cluster::roster).map(r -> configured(cluster, r))
+                        .orElse(cluster.active());
+                divergence = finalReads(cluster, compared);
+                if (!divergence.isEmpty()) {
+                    problems.addAll(diagnosis(cluster));
+                    Map<String, Path> copies = copyData(cluster);
+                    copies.keySet().retainAll(compared);
+                    LogComparison.compare(copies, ChaosCluster.segmentBytes()).forEach(l -> problems.add("logs: " + l));
+                }
             } catch (IOException | RuntimeException e) {
                 // The cluster's directory goes away on close: keep the members' logs before it does.
                 recorder.event("run aborted: " + e);
@@ -199,10 +212,8 @@ final class ChaosRun {
      * Reads every key from every member twice: linearizably (recorded in the history, so a lost acknowledged write
      * fails the check) and locally (compared across members). Returns the keys whose local values differ.
      */
-    private List<String> finalReads(ChaosCluster cluster) throws InterruptedException {
+    private List<String> finalReads(ChaosCluster cluster, List<String> members) throws InterruptedException {
         Map<String, Map<String, String>> localByKey = new LinkedHashMap<>();
-        List<String> members = cluster.leader().flatMap(cluster::roster).map(r -> configured(cluster, r))
-                .orElse(cluster.active());
         for (int m = 0; m < members.size(); m++) {
             String id = members.get(m);
             int process = 10_000 + m;
@@ -228,6 +239,19 @@ final class ChaosRun {
         return divergence;
     }
 
+    /**
+     * What each member says of itself (status) and the last lines of its log that tell how its state was built:
+     * printed with a divergence, so that a failure seen only in a build log still shows where to look.
+     */
+    private static List<String> diagnosis(ChaosCluster cluster) {
+        List<String> lines = new ArrayList<>();
+        for (String id : cluster.active()) {
+            lines.add("diagnosis " + id + " status " + cluster.status(id));
+            cluster.notableLogLines(id, 12).forEach(l -> lines.add("diagnosis " + id + " log: " + l));
+        }
+        return lines;
+    }
+
     private void linearizableRead(ChaosCluster cluster, String id, int process, String key)
             throws InterruptedException {
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -248,8 +272,7 @@ final class ChaosRun {
 
     /** Keeps (for a failed run, or any with {@code -Dkayak.chaos.keep=true}) the history (JSON Lines), the operations log, the summary and every member's log. */
     private Path keep(History history, ChaosCluster cluster, RunReport report) throws IOException {
-        Path dir = keepRoot.resolve(settings.name() + "-seed" + settings.seed() + "-" + System.currentTimeMillis());
-        Files.createDirectories(dir);
+        Path dir = evidenceDir();
         Path file = dir.resolve("history.jsonl");
         HistoryFile.write(history, file);
         Files.write(dir.resolve("operations.log"), recorder.notes());
@@ -261,6 +284,56 @@ final class ChaosRun {
                 Files.copy(p.logFile(), dir.resolve(p.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        copyData(cluster);
         return file;
+    }
+
+    /** The folder this run's evidence is kept in, created on first use. */
+    private Path evidenceDir() throws IOException {
+        if (evidence == null) {
+            evidence = keepRoot.resolve(settings.name() + "-seed" + settings.seed() + "-" + System.currentTimeMillis());
+            Files.createDirectories(evidence);
+        }
+        return evidence;
+    }
+
+    /**
+     * Copies every member's data directory (log segments, snapshots) into the evidence folder, once, and returns
+     * the copies by member: a divergence can then be traced to the first index where the logs differ. Members still
+     * running may be writing meanwhile, so a copy may end in a torn record, which opening it cuts.
+     */
+    private Map<String, Path> copyData(ChaosCluster cluster) throws IOException {
+        Map<String, Path> copies = new LinkedHashMap<>();
+        for (ServerProcess p : cluster.processes()) {
+            Path data = p.logFile().resolveSibling(p.id());
+            Path copy = evidenceDir().resolve(p.id() + "-data");
+            if (Files.isDirectory(data)) {
+                if (!Files.exists(copy)) {
+                    copyTree(data, copy);
+                }
+                copies.put(p.id(), copy);
+            }
+        }
+        return copies;
+    }
+
+    /** Copies what it can of {@code from}: files a running member deletes meanwhile are skipped. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                try {
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (NoSuchFileException goneMeanwhile) {
+                    // a segment compacted away or a partial snapshot renamed while copying
+                }
+            }
+        } catch (UncheckedIOException walkLostAFile) {
+            // the walk itself met a file deleted under it: what was copied so far stays
+        }
     }
 }

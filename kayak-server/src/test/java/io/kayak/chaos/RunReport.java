@@ -53,7 +53,8 @@ record RunReport(String name, long seed, Duration duration, int operations, int 
                 .append(snapshots.installs()).append(" snapshots installed, verdict ")
                 .append(result.verdict()).append(divergence.isEmpty() ? ", converged" : ", DIVERGED " + divergence);
         if (!problems.isEmpty()) {
-            out.append("\n  problems: ").append(problems);
+            out.append("\n  problems:");
+            problems.forEach(p -> out.append("\n    ").append(p));
         }
         if (!result.isLinearizable()) {
             out.append('\n').append(result.describe());
