@@ -32,6 +32,9 @@ import java.util.stream.Stream;
 final class ChaosRun {
     private static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4");
     private static final Duration CONVERGENCE = Duration.ofSeconds(90);
+    /** How many times the local values are read while late writes keep the members' applied indexes moving. */
+    private static final int LOCAL_READ_ROUNDS = 40;
+    private static final long LOCAL_READ_PAUSE_MILLIS = 250;
 
     /**
      * What to run.
@@ -210,15 +213,60 @@ final class ChaosRun {
 
     /**
      * Reads every key from every member twice: linearizably (recorded in the history, so a lost acknowledged write
-     * fails the check) and locally (compared across members). Returns the keys whose local values differ.
+     * fails the check) and locally (compared across members). Returns the keys whose local values differ between
+     * members that have applied one and the same index.
+     *
+     * <p>A write whose client gave up (its outcome unknown) may still commit after convergence: it waited in a
+     * paused member's socket, or a follower was still forwarding it. Members read one after another can then differ
+     * only because the later ones have applied it already. So the local values are compared in rounds: every
+     * member's applied index, every local value, every applied index again. A round in which all members held one
+     * and the same applied index throughout decides; a round a late write disturbed is repeated.
      */
     private List<String> finalReads(ChaosCluster cluster, List<String> members) throws InterruptedException {
-        Map<String, Map<String, String>> localByKey = new LinkedHashMap<>();
         for (int m = 0; m < members.size(); m++) {
-            String id = members.get(m);
-            int process = 10_000 + m;
             for (String key : KEYS) {
-                linearizableRead(cluster, id, process, key);
+                linearizableRead(cluster, members.get(m), 10_000 + m, key);
+            }
+        }
+        List<String> divergence = List.of();
+        for (int round = 1; round <= LOCAL_READ_ROUNDS; round++) {
+            Map<String, Object> before = appliedIndexes(cluster, members);
+            Map<String, Map<String, String>> localByKey = localValues(cluster, members);
+            Map<String, Object> after = appliedIndexes(cluster, members);
+            boolean heldStill = before.equals(after) && !before.containsValue(null)
+                    && before.values().stream().distinct().count() == 1;
+            recorder.event("final local values " + localByKey + ", applied " + before
+                    + (before.equals(after) ? "" : " then " + after));
+            divergence = new ArrayList<>();
+            for (Map.Entry<String, Map<String, String>> key : localByKey.entrySet()) {
+                if (key.getValue().values().stream().distinct().count() > 1) {
+                    divergence.add(key.getKey() + " " + key.getValue());
+                }
+            }
+            if (divergence.isEmpty() || heldStill) {
+                return divergence;
+            }
+            Thread.sleep(LOCAL_READ_PAUSE_MILLIS);
+        }
+        divergence.add("(the members never held one applied index still through " + LOCAL_READ_ROUNDS + " rounds)");
+        return divergence;
+    }
+
+    /** Each member's applied index (null when it does not answer). */
+    private static Map<String, Object> appliedIndexes(ChaosCluster cluster, List<String> members) {
+        Map<String, Object> applied = new LinkedHashMap<>();
+        for (String id : members) {
+            applied.put(id, cluster.status(id).get("applied"));
+        }
+        return applied;
+    }
+
+    /** Every key's local value on every member, by key. */
+    private Map<String, Map<String, String>> localValues(ChaosCluster cluster, List<String> members)
+            throws InterruptedException {
+        Map<String, Map<String, String>> localByKey = new LinkedHashMap<>();
+        for (String id : members) {
+            for (String key : KEYS) {
                 String local;
                 try {
                     KvHttp.Answer a = http.read(cluster.httpOf(id), key, true);
@@ -229,14 +277,7 @@ final class ChaosRun {
                 localByKey.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, local);
             }
         }
-        List<String> divergence = new ArrayList<>();
-        localByKey.forEach((key, values) -> {
-            if (values.values().stream().distinct().count() > 1) {
-                divergence.add(key + " " + values);
-            }
-        });
-        recorder.event("final local values " + localByKey);
-        return divergence;
+        return localByKey;
     }
 
     /**
