@@ -213,14 +213,8 @@ final class ChaosRun {
 
     /**
      * Reads every key from every member twice: linearizably (recorded in the history, so a lost acknowledged write
-     * fails the check) and locally (compared across members). Returns the keys whose local values differ between
-     * members that have applied one and the same index.
-     *
-     * <p>A write whose client gave up (its outcome unknown) may still commit after convergence: it waited in a
-     * paused member's socket, or a follower was still forwarding it. Members read one after another can then differ
-     * only because the later ones have applied it already. So the local values are compared in rounds: every
-     * member's applied index, every local value, every applied index again. A round in which all members held one
-     * and the same applied index throughout decides; a round a late write disturbed is repeated.
+     * fails the check) and locally (compared across members at one common applied index, see
+     * {@link SettledComparison}). Returns the keys whose local values differ.
      */
     private List<String> finalReads(ChaosCluster cluster, List<String> members) throws InterruptedException {
         for (int m = 0; m < members.size(); m++) {
@@ -228,37 +222,23 @@ final class ChaosRun {
                 linearizableRead(cluster, members.get(m), 10_000 + m, key);
             }
         }
-        List<String> divergence = List.of();
-        for (int round = 1; round <= LOCAL_READ_ROUNDS; round++) {
-            Map<String, Object> before = appliedIndexes(cluster, members);
-            Map<String, Map<String, String>> localByKey = localValues(cluster, members);
-            Map<String, Object> after = appliedIndexes(cluster, members);
-            boolean heldStill = before.equals(after) && !before.containsValue(null)
-                    && before.values().stream().distinct().count() == 1;
-            recorder.event("final local values " + localByKey + ", applied " + before
-                    + (before.equals(after) ? "" : " then " + after));
-            divergence = new ArrayList<>();
-            for (Map.Entry<String, Map<String, String>> key : localByKey.entrySet()) {
-                if (key.getValue().values().stream().distinct().count() > 1) {
-                    divergence.add(key.getKey() + " " + key.getValue());
+        SettledComparison comparison = new SettledComparison(LOCAL_READ_ROUNDS, LOCAL_READ_PAUSE_MILLIS,
+                recorder::event);
+        return comparison.divergence(new SettledComparison.Members() {
+            @Override
+            public Map<String, Object> appliedIndexes() {
+                Map<String, Object> applied = new LinkedHashMap<>();
+                for (String id : members) {
+                    applied.put(id, cluster.status(id).get("applied"));
                 }
+                return applied;
             }
-            if (divergence.isEmpty() || heldStill) {
-                return divergence;
-            }
-            Thread.sleep(LOCAL_READ_PAUSE_MILLIS);
-        }
-        divergence.add("(the members never held one applied index still through " + LOCAL_READ_ROUNDS + " rounds)");
-        return divergence;
-    }
 
-    /** Each member's applied index (null when it does not answer). */
-    private static Map<String, Object> appliedIndexes(ChaosCluster cluster, List<String> members) {
-        Map<String, Object> applied = new LinkedHashMap<>();
-        for (String id : members) {
-            applied.put(id, cluster.status(id).get("applied"));
-        }
-        return applied;
+            @Override
+            public Map<String, Map<String, String>> localValues() throws InterruptedException {
+                return ChaosRun.this.localValues(cluster, members);
+            }
+        });
     }
 
     /** Every key's local value on every member, by key. */
