@@ -45,6 +45,14 @@ final class ChaosCluster implements AutoCloseable {
         local.serverArgs(compactionArgs());
     }
 
+    /** The members' segment size when the compaction settings apply: small, so compaction really drops entries. */
+    static final int SEGMENT_BYTES = 16384;
+
+    /** The segment size the members run with: {@link #SEGMENT_BYTES}, or the server's default with compactEvery=0. */
+    static int segmentBytes() {
+        return compactEvery() <= 0 ? StorageOptions.DEFAULT_SEGMENT_CAPACITY : SEGMENT_BYTES;
+    }
+
     /**
      * Members compact often (every {@code kayak.chaos.compactEvery} entries, default 200, keeping
      * {@code kayak.chaos.compactTrailing}, default 20), so that a member killed, paused or cut off for a few seconds
@@ -52,17 +60,8 @@ final class ChaosCluster implements AutoCloseable {
      * snapshot installation under faults. Segments are 16 KiB (about a hundred entries), so compaction really drops
      * entries. {@code -Dkayak.chaos.compactEvery=0} keeps the server's defaults.
      */
-    /** The members' log segment size (small, so that compaction really drops entries). */
-    static final int SEGMENT_BYTES = 16384;
-
-    /** The segment size the members run with (the server's default when compaction settings are left alone). */
-    static int segmentBytes() {
-        return Long.getLong("kayak.chaos.compactEvery", 200) <= 0 ? StorageOptions.DEFAULT_SEGMENT_CAPACITY
-                : SEGMENT_BYTES;
-    }
-
     static List<String> compactionArgs() {
-        long every = Long.getLong("kayak.chaos.compactEvery", 200);
+        long every = compactEvery();
         if (every <= 0) {
             return List.of();
         }
@@ -72,13 +71,17 @@ final class ChaosCluster implements AutoCloseable {
                 Integer.toString(SEGMENT_BYTES));
     }
 
+    private static long compactEvery() {
+        return Long.getLong("kayak.chaos.compactEvery", 200);
+    }
+
     /** How many lines of all members' logs, over every incarnation, contain {@code text}. */
     long countInLogs(String text) {
         long n = 0;
         for (ServerProcess p : local.members()) {
-            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(p.logFile())) {
+            try (Stream<String> lines = Files.lines(p.logFile())) {
                 n += lines.filter(l -> l.contains(text)).count();
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 // a log that cannot be read counts nothing
             }
         }

@@ -291,7 +291,10 @@ final class ChaosRun {
         }
     }
 
-    /** Keeps (for a failed run, or any with {@code -Dkayak.chaos.keep=true}) the history (JSON Lines), the operations log, the summary and every member's log. */
+    /**
+     * Keeps (for a failed run, or any with {@code -Dkayak.chaos.keep=true}) the history (JSON Lines), the operations
+     * log, the summary, every member's log and a copy of every member's data directory.
+     */
     private Path keep(History history, ChaosCluster cluster, RunReport report) throws IOException {
         Path dir = evidenceDir();
         Path file = dir.resolve("history.jsonl");
