@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  *   <tr><td>compactAfterEntries</td><td>100,000 committed entries beyond the newest snapshot trigger one</td></tr>
  *   <tr><td>compactAfterBytes</td><td>128 MiB of log records beyond the newest snapshot trigger one (two default
  *   segments)</td></tr>
+ *   <tr><td>completion</td><td>{@link Completion#DISPATCH_THREAD}: futures complete, and their callbacks run, on a
+ *   thread of the host's own</td></tr>
  *   <tr><td>compactTrailingEntries</td><td>5,000 entries below the snapshot stay in the log, so a follower lagging
  *   by less catches up from the log rather than from a snapshot</td></tr>
  * </table>
@@ -60,8 +62,10 @@ public final class HostOptions {
     private final long compactAfterEntries;
     private final long compactAfterBytes;
     private final long compactTrailingEntries;
+    private final Completion completion;
 
     private HostOptions(Builder b) {
+        this.completion = Objects.requireNonNull(b.completion, "completion");
         this.segmentCapacity = b.segmentCapacity;
         this.autoCompact = b.autoCompact;
         this.compactAfterEntries = b.compactAfterEntries;
@@ -205,6 +209,11 @@ public final class HostOptions {
         return tls;
     }
 
+    /** Which thread completes the futures of appends and read barriers (see {@link Completion}). */
+    public Completion completion() {
+        return completion;
+    }
+
     /** Builds {@link HostOptions}. */
     public static final class Builder {
         private String id;
@@ -228,8 +237,18 @@ public final class HostOptions {
         private long compactAfterEntries = 100_000;
         private long compactAfterBytes = 128L << 20;
         private long compactTrailingEntries = 5_000;
+        private Completion completion = Completion.DISPATCH_THREAD;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses the thread that completes the futures of appends and read barriers; {@link Completion#EVENT_LOOP}
+         * saves thread wake-ups but runs the application's callbacks on the member's event loop.
+         */
+        public Builder completion(Completion where) {
+            this.completion = where;
+            return this;
         }
 
         /** Turns automatic compaction on (the default) or off; {@link Log#compact} works either way. */

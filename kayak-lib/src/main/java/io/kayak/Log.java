@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 public interface Log {
     /**
      * Appends {@code payload} to the log, from any member: a follower forwards it to the leader. The future completes
-     * with the committed entry (index, term) once it is committed and applied on this member.
+     * with the committed entry (index, term) once it is committed and applied on this member, on the thread
+     * {@link HostOptions#completion()} names (by default one of the host's own, where callbacks may block).
      *
      * <p>Failures: {@link OverloadedException} and {@link NotLeaderException} mean nothing was appended.
      * {@link OutcomeUnknownException} (a timeout, or the leader lost leadership) means <strong>the entry may still

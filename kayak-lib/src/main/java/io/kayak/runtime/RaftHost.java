@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} (on the network's event loop, or
  * on a thread of its own when the network has none), the {@link LogWriter} thread, a dispatch thread that completes
- * futures (so application callbacks never run on the raft or writer thread), and a {@link PeerNetwork}. Also
- * implements {@link Log} and {@link Sync}.
+ * futures (so application callbacks never run on the raft or writer thread, unless
+ * {@link io.kayak.Completion#EVENT_LOOP} asks for it), and a {@link PeerNetwork}. Also implements {@link Log} and
+ * {@link Sync}.
  */
 public final class RaftHost implements Host, Log, Sync {
     private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
@@ -141,8 +142,8 @@ public final class RaftHost implements Host, Log, Sync {
                 postQuietly(() -> loopRef[0].snapshotInstalled(snapshot));
             }
         });
-        this.loop = new RaftLoop(node, address, network, writer, dispatch, applied, state, tickNanos,
-                metricsRef[0], options.electionTimeout().toNanos(), options.promotionLag(),
+        this.loop = new RaftLoop(node, address, network, writer, dispatch, options.completion(), applied, state,
+                tickNanos, metricsRef[0], options.electionTimeout().toNanos(), options.promotionLag(),
                 options.promotionDelay().toNanos());
         loopRef[0] = loop;
         SnapshotStore snapshotStore = member.snapshots().orElse(null);
@@ -474,6 +475,7 @@ public final class RaftHost implements Host, Log, Sync {
      * absent. Asks the raft thread, so it waits for one turn of its loop.
      */
     public Map<String, Duration> lastContact() {
+        refuseOnLoop("lastContact()");
         CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
         loop.post(() -> f.complete(loop.silence()));
         Map<String, Duration> out = new java.util.TreeMap<>();
@@ -503,6 +505,7 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public void stop() {
+        refuseOnLoop("stop()");
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
@@ -559,6 +562,7 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public void close() {
+        refuseOnLoop("close()");
         if (stopping.get()) {
             return;
         }
@@ -606,6 +610,18 @@ public final class RaftHost implements Host, Log, Sync {
             }
         }
         LOG.info("{}: left the cluster", id);
+    }
+
+    /**
+     * Refuses a call that blocks (on the raft loop, or on the disk) when it comes from the loop's own thread, which
+     * only a callback of a future completed there ({@link io.kayak.Completion#EVENT_LOOP}) can do: waiting there
+     * for the loop would never end, and anything slow stalls the member.
+     */
+    private void refuseOnLoop(String call) {
+        if (loop.onLoopThread()) {
+            throw new IllegalStateException(call + " blocks and was called on " + id + "'s event loop, from a callback"
+                    + " of a future completed there (Completion.EVENT_LOOP); call it from another thread");
+        }
     }
 
     private static <T> T join(CompletableFuture<T> f, Duration timeout) {
@@ -725,6 +741,7 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public void compact(long until, Iterator<byte[]> events, long count) {
+        refuseOnLoop("compact()");
         if (compactor == null) {
             throw new KayakException("an in-memory member keeps no snapshots; give it a dataDir");
         }

@@ -2,6 +2,7 @@ package io.kayak.runtime;
 
 import io.kayak.transport.Rpc;
 import io.kayak.ClosedException;
+import io.kayak.Completion;
 import io.kayak.KayakException;
 import io.kayak.NotLeaderException;
 import io.kayak.OutcomeUnknownException;
@@ -73,7 +74,7 @@ final class RaftLoop {
     private final String selfAddress;
     private final PeerNetwork network;
     private final LogWriter writer;
-    private final Executor dispatch;
+    private final FutureCompleter completer;
     private final AppliedWatch applied;
     private final HostState state;
     private final long tickNanos;
@@ -82,8 +83,10 @@ final class RaftLoop {
     private final AtomicBoolean turnQueued = new AtomicBoolean();
     /** Completed once the loop has failed what was pending and will run no more turns. */
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
-    /** The thread the loop runs on; null until {@link #start}. */
+    /** The executor the loop runs on; null until {@link #start}. */
     private volatile ScheduledExecutorService executor;
+    /** The thread of that executor, once its first task ran. */
+    private volatile Thread loopThread;
     /** When the core is next ticked (monotonic nanoseconds). */
     private long nextTick;
     /** The tick a timer is armed for, so that one is armed per tick, not per turn. */
@@ -122,13 +125,14 @@ final class RaftLoop {
     private volatile boolean running = true;
 
     RaftLoop(RaftNode node, String selfAddress, PeerNetwork network, LogWriter writer, Executor dispatch,
-             AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics, long electionNanos,
-             long promotionLag, long promotionDelayNanos) {
+             Completion completion, AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics,
+             long electionNanos, long promotionLag, long promotionDelayNanos) {
         this.node = node;
         this.selfAddress = selfAddress;
         this.network = network;
         this.writer = writer;
-        this.dispatch = dispatch;
+        this.completer = new FutureCompleter(node.id(), completion, dispatch, this::runAfterQueued, tickNanos,
+                System::nanoTime);
         this.applied = applied;
         this.state = state;
         this.tickNanos = tickNanos;
@@ -152,10 +156,16 @@ final class RaftLoop {
      */
     void start(ScheduledExecutorService loopExecutor) {
         loopExecutor.execute(() -> {
+            loopThread = Thread.currentThread();
             nextTick = System.nanoTime() + tickNanos;
             executor = loopExecutor;
             turn();
         });
+    }
+
+    /** Whether the calling thread is the one the loop runs on (where {@link Completion#EVENT_LOOP} runs callbacks). */
+    boolean onLoopThread() {
+        return Thread.currentThread() == loopThread;
     }
 
     /** Runs {@code task} on the raft loop, in a turn after the ones already queued. */
@@ -751,8 +761,8 @@ final class RaftLoop {
     }
 
     private void onCommitted(List<Entry> committed) {
-        // Futures completed by these entries, completed together by one dispatch task: one hand-off per Ready
-        // instead of one per append, which is what the dispatch thread spent its time on under load.
+        // Futures completed by these entries, completed together by one task: one hand-off per Ready instead of one
+        // per append, which is what the dispatch thread spent its time on under load.
         List<CompletableFuture<Entry>> done = null;
         List<Object> outcomes = null; // the entry, or the exception, of each future in done
         for (Entry e : committed) {
@@ -809,15 +819,15 @@ final class RaftLoop {
         return leader == null ? null : addressBook.get(leader);
     }
 
-    // ---------------------------------------------------------------- completion on the dispatch executor
+    // ---------------------------------------------------------------- completion, where the options say
 
     private <T> void complete(CompletableFuture<T> f, T value) {
-        dispatch.execute(() -> f.complete(value));
+        completer.run(() -> f.complete(value));
     }
 
-    /** Completes each future with its outcome (an entry, or an exception), in order, in one dispatch task. */
+    /** Completes each future with its outcome (an entry, or an exception), in order, in one task. */
     private void completeInOrder(List<CompletableFuture<Entry>> futures, List<Object> outcomes) {
-        dispatch.execute(() -> {
+        completer.run(() -> {
             for (int i = 0; i < futures.size(); i++) {
                 Object outcome = outcomes.get(i);
                 if (outcome instanceof Entry entry) {
@@ -830,7 +840,7 @@ final class RaftLoop {
     }
 
     private <T> void completeExceptionally(CompletableFuture<T> f, Throwable error) {
-        dispatch.execute(() -> f.completeExceptionally(error));
+        completer.run(() -> f.completeExceptionally(error));
     }
 
     private void failEverything(KayakException error) {
