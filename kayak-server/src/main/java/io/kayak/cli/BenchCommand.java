@@ -1,5 +1,6 @@
 package io.kayak.cli;
 
+import io.kayak.Completion;
 import io.kayak.cli.bench.BenchCoordinator;
 import io.kayak.cli.bench.BenchOptions;
 import picocli.CommandLine.Command;
@@ -51,6 +52,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jfr", description = "record a JFR profile (settings=profile) in every replica; keeps the run folder")
     boolean jfr;
 
+    @Option(names = "--completion", paramLabel = "event-loop|dispatch", converter = CompletionConverter.class,
+            description = "where append futures complete (HostOptions.completion), and so where the driver's "
+                    + "non-blocking callback runs: event-loop (default) or dispatch (the host's default)")
+    Completion completion = Completion.EVENT_LOOP;
+
+    /** Reads {@code event-loop} or {@code dispatch}. */
+    static final class CompletionConverter implements picocli.CommandLine.ITypeConverter<Completion> {
+        @Override
+        public Completion convert(String value) {
+            switch (value) {
+                case "event-loop": return Completion.EVENT_LOOP;
+                case "dispatch": return Completion.DISPATCH_THREAD;
+                default: throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not event-loop or dispatch");
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!workload.equals("w1") && !workload.equals("w2")) {
@@ -61,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "--warmup, --payload and --election-ms not negative");
         }
         BenchOptions options = new BenchOptions(workload, workload.equals("w2") ? 1 : clients, seconds, warmup,
-                payload, repeat, members, electionMs, heap, keep, jfr);
+                payload, repeat, members, electionMs, heap, keep, jfr, completion);
         System.out.println(new BenchCoordinator(options).run());
         System.out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package io.kayak.cli;
 
+import io.kayak.Completion;
 import io.kayak.cli.bench.BenchReplica;
 import io.kayak.cli.bench.ReplicaSettings;
 import io.kayak.cli.bench.RunFiles;
@@ -35,6 +36,8 @@ public final class BenchReplicaCommand implements Callable<Integer> {
     int payload = 128;
     @Option(names = "--election-ms")
     int electionMs;
+    @Option(names = "--completion")
+    Completion completion = Completion.EVENT_LOOP;
     @Option(names = "--max-runtime", description = "halt after this many seconds whatever happens")
     int maxRuntime = 300;
 
@@ -43,7 +46,7 @@ public final class BenchReplicaCommand implements Callable<Integer> {
         startGuard();
         try {
             new BenchReplica(new ReplicaSettings(index, members, basePort, data, workload, clients, warmup, seconds,
-                    payload, electionMs), new RunFiles(out)).run();
+                    payload, electionMs, completion), new RunFiles(out)).run();
             return 0;
         } catch (Exception | Error e) {
             System.err.println("bench-replica n" + index + " failed: " + e);

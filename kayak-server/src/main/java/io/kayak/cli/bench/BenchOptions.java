@@ -1,5 +1,8 @@
 package io.kayak.cli.bench;
 
+import io.kayak.Completion;
+import io.kayak.HostOptions;
+
 /**
  * The coordinator's settings for one {@code kayak bench} invocation.
  *
@@ -14,7 +17,9 @@ package io.kayak.cli.bench;
  * @param heap          -Xms/-Xmx of each replica JVM
  * @param keep          keep the run folder (logs, data)
  * @param jfr           record a JFR profile on every replica into the run folder (kept)
+ * @param completion    where the replicas' append futures complete ({@link HostOptions#completion()})
  */
 public record BenchOptions(String workload, int clients, int seconds, int warmupSeconds, int payload, int repeat,
-                           int members, int electionMs, String heap, boolean keep, boolean jfr) {
+                           int members, int electionMs, String heap, boolean keep, boolean jfr,
+                           Completion completion) {
 }

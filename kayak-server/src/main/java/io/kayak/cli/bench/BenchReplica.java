@@ -59,7 +59,8 @@ public final class BenchReplica {
     private Host startHost(long deadline) throws Exception {
         HostOptions.Builder options = HostOptions.builder().id("n" + settings.index())
                 .listen(settings.address(settings.index()))
-                .heartbeatInterval(settings.heartbeat()).electionTimeout(settings.electionTimeout());
+                .heartbeatInterval(settings.heartbeat()).electionTimeout(settings.electionTimeout())
+                .completion(settings.completion());
         if (settings.index() == 0) {
             Files.createDirectories(settings.dataDir());
             Host host = Kayak.start(options.dataDir(settings.dataDir()).build());

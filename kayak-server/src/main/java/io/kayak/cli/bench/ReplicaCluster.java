@@ -60,7 +60,7 @@ public final class ReplicaCluster implements AutoCloseable {
                 "--out", files.dir().toString(), "--workload", o.workload(),
                 "--clients", Integer.toString(o.clients()), "--warmup", Integer.toString(o.warmupSeconds()),
                 "--seconds", Integer.toString(o.seconds()), "--payload", Integer.toString(o.payload()),
-                "--election-ms", Integer.toString(o.electionMs()),
+                "--election-ms", Integer.toString(o.electionMs()), "--completion", o.completion().name(),
                 "--max-runtime", Integer.toString(maxRuntimeSeconds)));
         return cmd;
     }

@@ -1,5 +1,7 @@
 package io.kayak.cli.bench;
 
+import io.kayak.Completion;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,9 +20,10 @@ import java.util.Map;
  * @param seconds       W1 measured window
  * @param payload       bytes per append
  * @param electionMs    election timeout override, 0 for Kayak's default
+ * @param completion    where append futures complete, and so where the driver's callback runs
  */
 public record ReplicaSettings(int index, int members, int basePort, Path dataDir, String workload, int clients,
-                              int warmupSeconds, int seconds, int payload, int electionMs) {
+                              int warmupSeconds, int seconds, int payload, int electionMs, Completion completion) {
     /** Kayak's default heartbeat, kept unless the election timeout is overridden below 2 heartbeats' worth. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(30);
     static final Duration DEFAULT_ELECTION = Duration.ofMillis(300);
@@ -49,6 +52,9 @@ public record ReplicaSettings(int index, int members, int basePort, Path dataDir
         s.put("heartbeat_ms", heartbeat().toMillis());
         s.put("election_timeout_ms", electionTimeout().toMillis() + " randomized in [1x, 2x)");
         s.put("write_path", "Host.log().append(byte[]) on the leader, in-process");
+        s.put("completion", "HostOptions.completion " + completion + (completion == Completion.EVENT_LOOP
+                ? ": the driver's callback (record the latency, append the next write) runs on the event loop"
+                : ": the driver's callback runs on the host's dispatch thread"));
         s.put("state_machine", "a Listener on each member counting NORMAL entries");
         s.put("membership", "n0 seeds, the others join through it and are promoted to voters");
         return s;
