@@ -56,9 +56,9 @@ final class FutureCompleter {
         if (end - start > slowNanos && (!warned || end - lastWarning >= WARN_EVERY_NANOS)) {
             warned = true;
             lastWarning = end;
-            LOG.warn("{}: callbacks of completed futures held the event loop for {} ms (Completion.EVENT_LOOP):"
-                    + " they delay this member's heartbeats and replication; keep them short and non-blocking, or"
-                    + " use Completion.DISPATCH_THREAD", memberId, (end - start) / 1_000_000);
+            LOG.warn("{}: completing futures held the event loop for {} ms (Completion.EVENT_LOOP; a JVM pause"
+                    + " counts too): their callbacks delay this member's heartbeats and replication; keep them short"
+                    + " and non-blocking, or use Completion.DISPATCH_THREAD", memberId, (end - start) / 1_000_000);
         }
     }
 }
