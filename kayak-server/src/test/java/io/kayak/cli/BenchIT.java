@@ -24,6 +24,28 @@ class BenchIT {
         List<?> applied = (List<?>) result.get("applied_per_replica_total");
         assertThat(applied).hasSize(3).doesNotContainNull();
         assertThat(applied.stream().distinct()).hasSize(1);
+        assertThat((String) settingsOf(result).get("completion")).startsWith("HostOptions.completion EVENT_LOOP");
+    }
+
+    @Test
+    void w1CanCompleteFuturesOnTheHostsDispatchThreadInstead() throws Exception {
+        Map<String, Object> result = resultOf(Processes.run(Processes.kayak("bench", "w1", "--completion", "dispatch",
+                "--seconds", "1", "--warmup", "1", "--heap", "256m"), 180));
+        assertThat(((Number) result.get("errors")).longValue()).isZero();
+        assertThat(((Number) result.get("ops")).longValue()).isPositive();
+        assertThat((String) settingsOf(result).get("completion")).startsWith("HostOptions.completion DISPATCH_THREAD");
+    }
+
+    @Test
+    void anUnknownCompletionIsRefusedBeforeAnythingStarts() throws Exception {
+        Processes.Result run = Processes.run(Processes.kayak("bench", "w1", "--completion", "raft-thread"), 60);
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.output()).contains("'raft-thread' is not event-loop or dispatch");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> settingsOf(Map<String, Object> result) {
+        return (Map<String, Object>) result.get("settings");
     }
 
     @Test
