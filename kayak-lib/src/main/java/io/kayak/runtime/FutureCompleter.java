@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Runs the raft loop's completions of application futures where {@link Completion} says: as tasks of the dispatch
@@ -22,22 +21,20 @@ final class FutureCompleter {
     private final Executor dispatch;
     private final Consumer<Runnable> afterTurn;
     private final long slowNanos;
-    private final LongSupplier clock;
-    private long lastWarning;
-    private boolean warned;
+    /** When the last warning was logged; set so that the first slow batch is logged at once. */
+    private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
     /**
      * @param afterTurn runs a task on the loop after the tasks it has queued so far
      * @param slowNanos how long callbacks may hold the loop before a warning (a heartbeat interval)
      */
     FutureCompleter(String memberId, Completion where, Executor dispatch, Consumer<Runnable> afterTurn,
-                    long slowNanos, LongSupplier clock) {
+                    long slowNanos) {
         this.memberId = memberId;
         this.where = where;
         this.dispatch = dispatch;
         this.afterTurn = afterTurn;
         this.slowNanos = slowNanos;
-        this.clock = clock;
     }
 
     /** Runs {@code completions}, which complete futures and so run whatever callbacks the application chained. */
@@ -50,11 +47,10 @@ final class FutureCompleter {
     }
 
     private void timed(Runnable completions) {
-        long start = clock.getAsLong();
+        long start = System.nanoTime();
         completions.run();
-        long end = clock.getAsLong();
-        if (end - start > slowNanos && (!warned || end - lastWarning >= WARN_EVERY_NANOS)) {
-            warned = true;
+        long end = System.nanoTime();
+        if (end - start > slowNanos && end - lastWarning >= WARN_EVERY_NANOS) {
             lastWarning = end;
             LOG.warn("{}: completing futures held the event loop for {} ms (Completion.EVENT_LOOP; a JVM pause"
                     + " counts too): their callbacks delay this member's heartbeats and replication; keep them short"

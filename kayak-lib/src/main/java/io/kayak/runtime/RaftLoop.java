@@ -131,8 +131,7 @@ final class RaftLoop {
         this.selfAddress = selfAddress;
         this.network = network;
         this.writer = writer;
-        this.completer = new FutureCompleter(node.id(), completion, dispatch, this::runAfterQueued, tickNanos,
-                System::nanoTime);
+        this.completer = new FutureCompleter(node.id(), completion, dispatch, this::runAfterQueued, tickNanos);
         this.applied = applied;
         this.state = state;
         this.tickNanos = tickNanos;
