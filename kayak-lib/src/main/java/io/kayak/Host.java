@@ -43,7 +43,7 @@ public interface Host extends AutoCloseable {
     /**
      * Hands leadership to voter {@code memberId} (dissertation §3.10: the leader brings it up to date, then tells it
      * to campaign at once), from any member. Completes once this host knows {@code memberId} as its leader; fails
-     * with {@link KayakException} when the target cannot lead (not a voter, unknown) and {@link TimeoutException}
+     * with {@link KayakException} when the target cannot lead (not a voter, unknown) and {@link RequestTimeoutException}
      * when the hand-over did not finish in time (the leader gives up after one election timeout).
      */
     CompletableFuture<Void> transferLeadership(String memberId);

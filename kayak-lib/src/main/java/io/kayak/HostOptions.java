@@ -1,7 +1,7 @@
 package io.kayak;
 
 import io.kayak.runtime.PeerNetwork;
-import io.kayak.transport.TlsFiles;
+import io.kayak.TlsFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Path;

@@ -22,7 +22,7 @@ public final class Kayak {
      * member, resumes that member instead (same id, term, log and membership): it never forms a new cluster.
      *
      * @throws KayakException when the data directory belongs to another member than {@link HostOptions#id()}, is
-     *                        locked by another host, or is corrupt (a {@link io.kayak.storage.StorageException})
+     *                        locked by another host, or is corrupt (a {@link io.kayak.StorageException})
      */
     public static Host start(HostOptions options) {
         StoredMember stored = open(options);

@@ -43,7 +43,7 @@ public final class Snapshot implements AutoCloseable {
     /**
      * The next event, in the order the application supplied them, or {@code null} after the last one.
      *
-     * @throws io.kayak.storage.StorageCorruptedException when the file is damaged (each event has a CRC)
+     * @throws io.kayak.StorageCorruptedException when the file is damaged (each event has a CRC)
      */
     public byte[] next() {
         return reader.next();

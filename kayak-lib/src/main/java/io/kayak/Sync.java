@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 public interface Sync {
     /**
      * The read barrier. Fails with {@link NotLeaderException} when there is no reachable leader, or
-     * {@link TimeoutException}; both are safe to retry.
+     * {@link RequestTimeoutException}; both are safe to retry.
      */
     CompletableFuture<Long> barrier();
 

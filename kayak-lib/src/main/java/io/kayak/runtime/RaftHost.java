@@ -12,7 +12,7 @@ import io.kayak.Snapshot;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
 import io.kayak.Sync;
-import io.kayak.TimeoutException;
+import io.kayak.RequestTimeoutException;
 import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
@@ -338,7 +338,7 @@ public final class RaftHost implements Host, Log, Sync {
                     }
                 } catch (ClosedException e) {
                     throw e;
-                } catch (TimeoutException | io.kayak.NotLeaderException e) {
+                } catch (RequestTimeoutException | io.kayak.NotLeaderException e) {
                     last = e;
                 }
             }
@@ -385,7 +385,7 @@ public final class RaftHost implements Host, Log, Sync {
             return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             loop.post(() -> loop.forget(requestId));
-            throw new TimeoutException(target + " did not answer within " + timeout);
+            throw new RequestTimeoutException(target + " did not answer within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KayakException("interrupted");
@@ -413,7 +413,7 @@ public final class RaftHost implements Host, Log, Sync {
                 throw new KayakException("the host failed while joining", e.getCause());
             }
         }
-        throw new TimeoutException("the configuration admitting " + id + " did not arrive in time");
+        throw new RequestTimeoutException("the configuration admitting " + id + " did not arrive in time");
     }
 
     // ---------------------------------------------------------------- Host
@@ -628,7 +628,7 @@ public final class RaftHost implements Host, Log, Sync {
         try {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("no answer within " + timeout);
+            throw new RequestTimeoutException("no answer within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KayakException("interrupted");
@@ -661,7 +661,7 @@ public final class RaftHost implements Host, Log, Sync {
 
     /**
      * Sends an administrative request to the leader (or handles it here when this member leads); once accepted,
-     * {@code then} says what to wait for. Fails with the request's typed error, or {@link TimeoutException} after
+     * {@code then} says what to wait for. Fails with the request's typed error, or {@link RequestTimeoutException} after
      * {@code timeout}.
      */
     private CompletableFuture<Void> administer(Rpc.Request request, Duration timeout, String timeoutMessage,
@@ -677,7 +677,7 @@ public final class RaftHost implements Host, Log, Sync {
                 then.apply(r).whenComplete((v, t) -> done.complete(null));
             }
         }, dispatch);
-        deadlines.within(done, timeout, () -> new TimeoutException(timeoutMessage));
+        deadlines.within(done, timeout, () -> new RequestTimeoutException(timeoutMessage));
         try {
             loop.post(() -> loop.requestChange(request, answer));
         } catch (ClosedException e) {
@@ -769,7 +769,7 @@ public final class RaftHost implements Host, Log, Sync {
     public CompletableFuture<Long> barrier() {
         CompletableFuture<Long> f = new CompletableFuture<>();
         long requestId = loop.nextRequestId();
-        deadlines.within(f, options.requestTimeout(), () -> new TimeoutException(
+        deadlines.within(f, options.requestTimeout(), () -> new RequestTimeoutException(
                 "no leader confirmed the read within " + options.requestTimeout()));
         try {
             loop.post(() -> loop.barrier(requestId, f));

@@ -3,7 +3,7 @@ package io.kayak.runtime;
 import io.kayak.storage.IncomingSnapshot;
 import io.kayak.storage.SnapshotMetadata;
 import io.kayak.storage.SnapshotStore;
-import io.kayak.storage.StorageCorruptedException;
+import io.kayak.StorageCorruptedException;
 import io.kayak.transport.SnapshotFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package io.kayak.storage;
 
+import io.kayak.StorageCorruptedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package io.kayak.storage;
 
+import io.kayak.UnsupportedFormatException;
+import io.kayak.StorageLockedException;
+import io.kayak.StorageCorruptedException;
+import io.kayak.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package io.kayak.storage;
 
+import io.kayak.StorageLockedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

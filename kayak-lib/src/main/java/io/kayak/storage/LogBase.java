@@ -1,5 +1,8 @@
 package io.kayak.storage;
 
+import io.kayak.UnsupportedFormatException;
+import io.kayak.StorageCorruptedException;
+import io.kayak.StorageException;
 import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.IndexedConfiguration;
 import java.io.IOException;

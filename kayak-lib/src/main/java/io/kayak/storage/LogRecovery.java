@@ -1,5 +1,7 @@
 package io.kayak.storage;
 
+import io.kayak.StorageCorruptedException;
+import io.kayak.StorageException;
 import io.kayak.core.EntryKind;
 import java.io.IOException;
 import java.nio.file.Path;

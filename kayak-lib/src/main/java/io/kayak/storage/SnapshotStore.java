@@ -1,5 +1,8 @@
 package io.kayak.storage;
 
+import io.kayak.UnsupportedFormatException;
+import io.kayak.StorageCorruptedException;
+import io.kayak.StorageException;
 import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;
 import java.io.IOException;

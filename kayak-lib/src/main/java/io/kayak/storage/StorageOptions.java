@@ -1,5 +1,6 @@
 package io.kayak.storage;
 
+import io.kayak.StorageFailedException;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;

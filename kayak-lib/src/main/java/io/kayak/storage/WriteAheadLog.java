@@ -1,5 +1,7 @@
 package io.kayak.storage;
 
+import io.kayak.StorageFailedException;
+import io.kayak.StorageCorruptedException;
 import io.kayak.core.CompactedException;
 import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;

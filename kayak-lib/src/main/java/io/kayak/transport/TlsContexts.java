@@ -1,5 +1,6 @@
 package io.kayak.transport;
 
+import io.kayak.TlsFiles;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;

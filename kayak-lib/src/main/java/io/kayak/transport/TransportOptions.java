@@ -1,5 +1,6 @@
 package io.kayak.transport;
 
+import io.kayak.TlsFiles;
 import java.time.Duration;
 import java.util.Objects;
 

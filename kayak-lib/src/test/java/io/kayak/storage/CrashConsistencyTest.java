@@ -1,5 +1,7 @@
 package io.kayak.storage;
 
+import io.kayak.StorageFailedException;
+import io.kayak.StorageException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kayak.core.Configuration;

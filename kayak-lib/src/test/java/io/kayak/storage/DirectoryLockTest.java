@@ -1,5 +1,6 @@
 package io.kayak.storage;
 
+import io.kayak.StorageLockedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

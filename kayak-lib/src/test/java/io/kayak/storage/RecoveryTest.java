@@ -1,5 +1,7 @@
 package io.kayak.storage;
 
+import io.kayak.UnsupportedFormatException;
+import io.kayak.StorageCorruptedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.kayak.transport;
 
+import io.kayak.TlsFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package io.kayak.transport;
 
+import io.kayak.TlsFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

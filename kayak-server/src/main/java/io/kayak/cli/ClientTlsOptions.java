@@ -1,7 +1,7 @@
 package io.kayak.cli;
 
 import io.kayak.transport.TlsContexts;
-import io.kayak.transport.TlsFiles;
+import io.kayak.TlsFiles;
 import io.netty.handler.ssl.ClientAuth;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import io.kayak.HostOptions;
 import io.kayak.Kayak;
 import io.kayak.server.KvServer;
 import io.kayak.server.ServerConfig;
-import io.kayak.transport.TlsFiles;
+import io.kayak.TlsFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;

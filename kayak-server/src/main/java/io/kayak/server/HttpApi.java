@@ -123,7 +123,7 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                     throw new Failure(Failure.Kind.UNAVAILABLE, "no leader: " + e.getMessage(),
                             kv.leaderAddress(e));
                 }
-                if (cause instanceof io.kayak.TimeoutException) {
+                if (cause instanceof io.kayak.RequestTimeoutException) {
                     throw new Failure(Failure.Kind.UNAVAILABLE, String.valueOf(cause.getMessage()), null);
                 }
                 return Responses.error(HttpResponseStatus.CONFLICT, String.valueOf(cause.getMessage()), null);
@@ -147,7 +147,7 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                     throw new Failure(Failure.Kind.UNAVAILABLE, "no leader: " + e.getMessage(),
                             kv.leaderAddress(e));
                 }
-                if (cause instanceof io.kayak.TimeoutException) {
+                if (cause instanceof io.kayak.RequestTimeoutException) {
                     throw new Failure(Failure.Kind.OUTCOME_UNKNOWN, "outcome unknown");
                 }
                 return Responses.error(HttpResponseStatus.CONFLICT, String.valueOf(cause.getMessage()), null);

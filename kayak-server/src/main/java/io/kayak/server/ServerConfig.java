@@ -1,6 +1,6 @@
 package io.kayak.server;
 
-import io.kayak.transport.TlsFiles;
+import io.kayak.TlsFiles;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

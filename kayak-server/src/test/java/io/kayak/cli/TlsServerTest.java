@@ -11,7 +11,7 @@ import io.kayak.KayakException;
 import io.kayak.server.KvServer;
 import io.kayak.server.ServerConfig;
 import io.kayak.transport.TlsContexts;
-import io.kayak.transport.TlsFiles;
+import io.kayak.TlsFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.ClientAuth;

@@ -1,4 +1,4 @@
-package io.kayak.storage;
+package io.kayak;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.kayak.transport;
+package io.kayak;
 
 import java.nio.file.Path;
 import java.util.Objects;

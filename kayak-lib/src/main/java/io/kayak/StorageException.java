@@ -1,4 +1,4 @@
-package io.kayak.storage;
+package io.kayak;
 
 import java.nio.file.Path;
 
@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A storage problem, naming the file and (where it applies) the byte offset involved. Subclasses say which kind of
  * problem: corruption found on open, a lock held by someone else, an unsupported format, or a failed disk.
  */
-public class StorageException extends RuntimeException {
+public class StorageException extends KayakException {
     private static final long serialVersionUID = 1L;
     /** The offset value used when a problem concerns a whole file rather than a position in it. */
     public static final long NO_OFFSET = -1;
