@@ -4,6 +4,7 @@ package io.kayak;
 public final class ClosedException extends KayakException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public ClosedException(String message) {
         super(message);
     }

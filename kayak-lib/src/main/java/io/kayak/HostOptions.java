@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * How a {@link Host} runs. Built with {@link #builder()}; every setting has a documented default.
@@ -50,7 +49,6 @@ public final class HostOptions {
     private final Duration requestTimeout;
     private final int maxPendingAppends;
     private final long maxPendingBytes;
-    private final Supplier<PeerNetwork> network;
     private final MeterRegistry meterRegistry;
     private final String cluster;
     private final long promotionLag;
@@ -80,7 +78,6 @@ public final class HostOptions {
         this.requestTimeout = b.requestTimeout;
         this.maxPendingAppends = b.maxPendingAppends;
         this.maxPendingBytes = b.maxPendingBytes;
-        this.network = b.network;
         this.meterRegistry = b.meterRegistry;
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
         this.promotionLag = b.promotionLag;
@@ -162,11 +159,6 @@ public final class HostOptions {
         return maxPendingBytes;
     }
 
-    /** The peer network to use, or {@code null} for the default TCP transport. */
-    public Supplier<PeerNetwork> network() {
-        return network;
-    }
-
     /** Where the host's metrics go, or {@code null} for none. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -225,7 +217,6 @@ public final class HostOptions {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int maxPendingAppends = 10_000;
         private long maxPendingBytes = 64L << 20;
-        private Supplier<PeerNetwork> network;
         private MeterRegistry meterRegistry;
         private String cluster = "kayak";
         private long promotionLag = 100;
@@ -337,12 +328,6 @@ public final class HostOptions {
 
         public Builder maxPendingBytes(long bytes) {
             this.maxPendingBytes = bytes;
-            return this;
-        }
-
-        /** Replaces the TCP transport, e.g. with an in-process network for tests. */
-        public Builder network(Supplier<PeerNetwork> network) {
-            this.network = network;
             return this;
         }
 

@@ -1,13 +1,9 @@
 package io.kayak;
 
-import io.kayak.core.MemoryLogStore;
-import io.kayak.runtime.NettyPeerNetwork;
-import io.kayak.runtime.PeerNetwork;
-import io.kayak.runtime.RaftHost;
-import io.kayak.runtime.StoredMember;
-import io.kayak.storage.StorageOptions;
+import io.kayak.runtime.Hosts;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Entry point: {@link #start} seeds a new cluster (or resumes a member from its data directory), {@link #join} adds
@@ -21,12 +17,17 @@ public final class Kayak {
      * Seeds a new one-member cluster; other hosts then {@link #join} it. On a data directory that already holds a
      * member, resumes that member instead (same id, term, log and membership): it never forms a new cluster.
      *
-     * @throws KayakException when the data directory belongs to another member than {@link HostOptions#id()}, is
-     *                        locked by another host, or is corrupt (a {@link io.kayak.StorageException})
+     * @throws StorageLockedException  when another host (in this process or another) has the data directory open
+     * @throws StorageException        when the data directory is corrupt or unreadable; names the file and offset
+     * @throws MemberRemovedException  when the member of this data directory was removed from its cluster
+     * @throws KayakException          when the data directory belongs to another member than
+     *                                 {@link HostOptions#id()} or another cluster, or the listen address cannot be
+     *                                 bound
+     * @throws NullPointerException    when {@code options} is null
      */
     public static Host start(HostOptions options) {
-        StoredMember stored = open(options);
-        return RaftHost.open(options, stored, network(options), true);
+        Objects.requireNonNull(options, "options");
+        return Hosts.start(options, () -> Hosts.tcp(options));
     }
 
     /**
@@ -34,27 +35,14 @@ public final class Kayak {
      * redirects to the leader). The new member starts as a learner and is promoted to voter by the leader once it
      * has caught up. Returns once the configuration admitting it has reached it. On a data directory that already
      * holds a member, the stored membership wins and {@code peers} is ignored.
+     *
+     * @throws IllegalArgumentException when {@code peers} is empty or holds null
+     * @throws NullPointerException     when {@code options} or {@code peers} is null
+     * @throws KayakException           when no member admitted it in time, or as {@link #start} throws
      */
     public static Host join(HostOptions options, List<String> peers) {
-        StoredMember stored = open(options);
-        RaftHost host = RaftHost.open(options, stored, network(options), false);
-        try {
-            host.joinThrough(peers);
-            return host;
-        } catch (RuntimeException e) {
-            host.stop();
-            throw e;
-        }
-    }
-
-    private static StoredMember open(HostOptions options) {
-        return options.dataDir() == null ? StoredMember.inMemory(options.id(), new MemoryLogStore())
-                : StoredMember.open(options.dataDir(), options.id(),
-                        StorageOptions.defaults().withSegmentCapacity(options.segmentCapacity()));
-    }
-
-    private static PeerNetwork network(HostOptions options) {
-        return options.network() != null ? options.network().get()
-                : new NettyPeerNetwork(options.listen(), b -> b.tls(options.tls()));
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(peers, "peers");
+        return Hosts.join(options, peers, () -> Hosts.tcp(options));
     }
 }

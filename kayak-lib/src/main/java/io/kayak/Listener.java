@@ -1,6 +1,6 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 
@@ -17,12 +17,18 @@ public interface Listener extends AutoCloseable {
      */
     Entry next() throws InterruptedException;
 
-    /** Like {@link #next()} but gives up after {@code timeout}, returning {@code null}. */
-    Entry poll(Duration timeout) throws InterruptedException;
+    /**
+     * Like {@link #next()} but gives up after {@code timeout}, returning {@code null}.
+     *
+     * @throws ClosedException      when the listener or its host is closed
+     * @throws OutOfBoundsException when the entries it needs were compacted while it lagged
+     */
+    @Nullable Entry poll(Duration timeout) throws InterruptedException;
 
     /** The index {@link #next()} will return. */
     long position();
 
+    /** Closes the listener, waking a thread blocked in {@link #next()}; safe to call more than once. */
     @Override
     void close();
 }

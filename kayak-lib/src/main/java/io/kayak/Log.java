@@ -1,6 +1,6 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Iterator;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The replicated log: one ordered sequence of entries, identical on every member.
  *
- * <p>Application entries are {@link io.kayak.core.EntryKind#NORMAL}. Kayak's own entries (the no-op of each new
+ * <p>Application entries are {@link EntryKind#NORMAL}. Kayak's own entries (the no-op of each new
  * leader, membership configurations) occupy indices too and reach listeners as {@code NOOP}/{@code CONFIG} entries
  * with empty payloads, so indices seen by a listener are always contiguous.
  */
@@ -19,9 +19,29 @@ public interface Log {
      * with the committed entry (index, term) once it is committed and applied on this member, on the thread
      * {@link HostOptions#completion()} names (by default one of the host's own, where callbacks may block).
      *
-     * <p>Failures: {@link OverloadedException} and {@link NotLeaderException} mean nothing was appended.
-     * {@link OutcomeUnknownException} (a timeout, or the leader lost leadership) means <strong>the entry may still
-     * commit</strong>. {@link ClosedException} when the host closes first (the entry may still commit too).
+     * <p>The payload is copied: the caller may reuse the array at once. Completion means the entry is committed and
+     * handed to this member's listeners; it does <em>not</em> mean the application's own state machine has applied
+     * it yet. To read your own write, wait with {@link Sync#sync}{@code (entry.index())} before reading local state.
+     *
+     * <p>While the cluster has no leader (an election, a restart), the append waits for one, up to
+     * {@link HostOptions#requestTimeout()}: callers do not see elections.
+     *
+     * <p>The future fails with:
+     * <ul>
+     *   <li>{@link OverloadedException}: too many appends pending on this member; nothing was appended, back off and
+     *   retry;</li>
+     *   <li>{@link NotLeaderException}: no leader took it within the request timeout; nothing was appended, retrying
+     *   is safe;</li>
+     *   <li>{@link OutcomeUnknownException}: it timed out after reaching a leader, or that leader lost leadership
+     *   first: <strong>the entry may still commit</strong>, so a retry may apply it twice;</li>
+     *   <li>{@link ClosedException}: the host was closed (before or while the append was pending; in the latter case
+     *   the entry may still commit);</li>
+     *   <li>{@link MemberRemovedException}: this member was removed from the cluster; nothing was appended.</li>
+     * </ul>
+     *
+     * @throws NullPointerException   when {@code payload} is null
+     * @throws EntryTooLargeException when {@code payload} is larger than {@link HostOptions#maxEntryBytes()}; nothing
+     *                                was appended, and a retry never succeeds
      */
     CompletableFuture<Entry> append(byte[] payload);
 
@@ -30,7 +50,9 @@ public interface Log {
      * Reading happens on the caller's thread, so a slow listener never slows the cluster down; {@code buffer} bounds
      * how many entries it reads ahead.
      *
-     * @throws OutOfBoundsException when {@code fromIndex} was compacted away or is below 1
+     * @throws OutOfBoundsException     when {@code fromIndex} was compacted away or is below 1
+     * @throws IllegalArgumentException when {@code buffer} is below 1
+     * @throws ClosedException          when the host is closed
      */
     Listener listen(long fromIndex, int buffer);
 
@@ -63,11 +85,18 @@ public interface Log {
      * @throws IllegalArgumentException when {@code until} is not yet committed and acknowledged as applied on this
      *                                  member ({@link Sync#ack}), is below an existing snapshot, or the events do not
      *                                  number {@code count}
-     * @throws KayakException on an in-memory member (it has no snapshot store)
+     * @throws KayakException         on an in-memory member (it has no snapshot store)
+     * @throws ClosedException        when the host is closed
+     * @throws NullPointerException   when {@code events} is null
+     * @throws IllegalStateException  when called on the host's event loop ({@link Completion#EVENT_LOOP})
      */
     void compact(long until, Iterator<byte[]> events, long count);
 
-    /** Opens this member's newest snapshot for reading, or empty when it has none. */
+    /**
+     * Opens this member's newest snapshot for reading, or empty when it has none.
+     *
+     * @throws ClosedException when the host is closed
+     */
     Optional<Snapshot> snapshot();
 
     /**
@@ -92,7 +121,7 @@ public interface Log {
      * log instead of needing the whole snapshot. A member without a data directory, or with
      * {@link HostOptions#autoCompact()} off, accepts the provider and never calls it.
      *
-     * @throws ClosedException when the host is stopped
+     * @throws ClosedException when the host is closed
      */
-    void snapshotProvider(SnapshotProvider provider);
+    void snapshotProvider(@Nullable SnapshotProvider provider);
 }

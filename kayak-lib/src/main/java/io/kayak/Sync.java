@@ -11,8 +11,11 @@ import java.util.function.Supplier;
  */
 public interface Sync {
     /**
-     * The read barrier. Fails with {@link NotLeaderException} when there is no reachable leader, or
-     * {@link RequestTimeoutException}; both are safe to retry.
+     * The read barrier: completes with an index that covers every write committed before the call. Waits for a
+     * leader while an election runs. Fails with {@link NotLeaderException} when no leader could confirm it within
+     * {@link HostOptions#requestTimeout()}, with {@link RequestTimeoutException} when a leader did not answer in
+     * time (both safe to retry), and with {@link ClosedException} / {@link MemberRemovedException} on a closed /
+     * removed host.
      */
     CompletableFuture<Long> barrier();
 
@@ -22,11 +25,20 @@ public interface Sync {
     /** The highest index acknowledged with {@link #ack}. */
     long acked();
 
-    /** Completes once {@link #ack} has reached {@code index}. */
+    /**
+     * Completes once {@link #ack} has reached {@code index}; fails with {@link ClosedException} when the host closes
+     * first.
+     */
     CompletableFuture<Void> sync(long index);
 
-    /** Barrier, then wait for the application, then {@code read} on the completing thread. */
+    /**
+     * Barrier, then wait for the application, then {@code read} on the completing thread; fails as
+     * {@link #barrier()} does.
+     *
+     * @throws NullPointerException when {@code read} is null
+     */
     default <T> CompletableFuture<T> read(Supplier<T> read) {
+        java.util.Objects.requireNonNull(read, "read");
         return barrier().thenCompose(this::sync).thenApply(ignored -> read.get());
     }
 }

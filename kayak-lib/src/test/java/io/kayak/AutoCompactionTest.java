@@ -1,6 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,13 +42,13 @@ class AutoCompactionTest {
         for (CountingApp app : apps) {
             app.close();
         }
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private Host start(UnaryOperator<HostOptions.Builder> options) {
         String address = "local:a";
-        Host h = Kayak.start(options.apply(HostOptions.builder().id("a").listen(address).dataDir(dir.resolve("a"))
-                .segmentCapacity(SEGMENT).meterRegistry(registry).network(() -> network.endpoint(address))).build());
+        Host h = network.start(options.apply(HostOptions.builder().id("a").listen(address).dataDir(dir.resolve("a"))
+                .segmentCapacity(SEGMENT).meterRegistry(registry)).build());
         hosts.add(h);
         await().atMost(Duration.ofSeconds(5)).until(() -> h.leader().isPresent());
         return h;
@@ -239,7 +238,7 @@ class AutoCompactionTest {
         assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
         stopping.countDown();
         long start = System.nanoTime();
-        h.stop();
+        h.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         try (Stream<Path> files = Files.list(dir.resolve("a").resolve("snapshots"))) {
             assertThat(files.map(p -> p.getFileName().toString())).isEmpty();
@@ -251,8 +250,7 @@ class AutoCompactionTest {
     @Test
     void anInMemoryMemberAcceptsAProviderAndNeverCallsIt() throws Exception {
         String address = "local:m";
-        Host h = Kayak.start(HostOptions.builder().id("m").listen(address).compactAfterEntries(5)
-                .network(() -> network.endpoint(address)).build());
+        Host h = network.start(HostOptions.builder().id("m").listen(address).compactAfterEntries(5).build());
         hosts.add(h);
         AtomicInteger captures = new AtomicInteger();
         h.log().snapshotProvider(() -> {
@@ -276,7 +274,7 @@ class AutoCompactionTest {
         long checksum = app.checksum();
         app.close();
         apps.clear();
-        h.stop();
+        h.close();
         hosts.clear();
         Host again = start(o -> o.compactAfterEntries(300).compactTrailingEntries(100));
         assertThat(again.log().compacted()).isPositive();

@@ -63,8 +63,8 @@ public final class BigSnapshotMain {
             long caughtUp = System.nanoTime() - start;
             app.close();
             appB.close();
-            a.stop();
-            b.stop();
+            a.close();
+            b.close();
             int leaderCrc;
             long size;
             try (DataDirectory d = DataDirectory.open(cluster.dataDir("a"));

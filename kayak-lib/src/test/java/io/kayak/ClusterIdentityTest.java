@@ -34,7 +34,7 @@ class ClusterIdentityTest {
             Host b = cluster.join("b", "a");
             assertThat(storedCluster(cluster.dataDir("b"))).isEqualTo(id);
             assertThat(a.log().append("x".getBytes()).get().index()).isPositive();
-            b.stop();
+            b.close();
             Host b2 = cluster.track(Kayak.start(cluster.options("b")));
             await().atMost(Duration.ofSeconds(20)).until(() -> b2.log().committed() >= a.log().committed());
             assertThat(storedCluster(cluster.dataDir("b"))).isEqualTo(id);
@@ -81,7 +81,7 @@ class ClusterIdentityTest {
     @Test
     void aDataDirectoryFromBeforeClusterIdsKeepsTheName() throws Exception {
         try (TcpCluster cluster = new TcpCluster(dir)) {
-            cluster.start("a").stop();
+            cluster.start("a").close();
             Path member = cluster.dataDir("a").resolve("member");
             List<String> lines = Files.readAllLines(member);
             Files.write(member, lines.subList(0, 2));

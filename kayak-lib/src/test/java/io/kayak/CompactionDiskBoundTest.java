@@ -1,6 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +41,9 @@ class CompactionDiskBoundTest {
     @Test
     void theDataDirectoryStaysBoundedHoweverLongTheLogGrows() throws Exception {
         Path data = dir.resolve("a");
-        Host h = Kayak.start(HostOptions.builder().id("a").listen("local:a").dataDir(data).segmentCapacity(SEGMENT)
+        Host h = network.start(HostOptions.builder().id("a").listen("local:a").dataDir(data).segmentCapacity(SEGMENT)
                 .compactAfterEntries(AFTER_ENTRIES).compactAfterBytes(Long.MAX_VALUE)
-                .compactTrailingEntries(TRAILING).network(() -> network.endpoint("local:a")).build());
+                .compactTrailingEntries(TRAILING).build());
         CountingApp app = new CountingApp(h);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         AtomicLong appended = new AtomicLong();
@@ -104,7 +103,7 @@ class CompactionDiskBoundTest {
         } finally {
             sampler.shutdownNow();
             app.close();
-            h.stop();
+            h.close();
         }
     }
 

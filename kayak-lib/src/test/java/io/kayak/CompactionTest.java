@@ -1,7 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +34,13 @@ class CompactionTest {
 
     @AfterEach
     void stopAll() {
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private Host start(String id) {
         String address = "local:" + id;
-        Host h = Kayak.start(HostOptions.builder().id(id).listen(address).dataDir(dir.resolve(id))
-                .segmentCapacity(SEGMENT).network(() -> network.endpoint(address)).build());
+        Host h = network.start(HostOptions.builder().id(id).listen(address).dataDir(dir.resolve(id))
+                .segmentCapacity(SEGMENT).build());
         hosts.add(h);
         await().atMost(Duration.ofSeconds(5)).until(() -> h.leader().isPresent());
         return h;
@@ -145,7 +143,7 @@ class CompactionTest {
         h.sync().ack(last);
         h.log().compact(last, events(3), 3);
         long compacted = h.log().compacted();
-        h.stop();
+        h.close();
         hosts.clear();
         Host again = start("a");
         assertThat(again.log().compacted()).isEqualTo(compacted);

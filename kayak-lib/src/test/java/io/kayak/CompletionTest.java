@@ -24,22 +24,22 @@ class CompletionTest {
 
     @AfterEach
     void stopAll() {
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private HostOptions options(String id, Completion completion) {
         String address = "local:" + id;
-        return HostOptions.builder().id(id).listen(address).network(() -> network.endpoint(address))
+        return HostOptions.builder().id(id).listen(address)
                 .completion(completion).build();
     }
 
     /** Three members; {@code a}, the first, leads. */
     private List<Host> cluster(Completion completion) {
-        Host a = Kayak.start(options("a", completion));
+        Host a = network.start(options("a", completion));
         hosts.add(a);
         await().atMost(Duration.ofSeconds(5)).until(() -> a.leader().isPresent());
         for (String id : List.of("b", "c")) {
-            hosts.add(Kayak.join(options(id, completion), List.of("local:a")));
+            hosts.add(network.join(options(id, completion), List.of("local:a")));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> a.roster().stream().filter(Member::voter).count() == 3);
         return List.copyOf(hosts);
@@ -127,7 +127,7 @@ class CompletionTest {
     @Test
     void blockingHostCallsFromACallbackOnTheLoopAreRefusedAndTheMemberGoesOn() throws Exception {
         Host a = cluster(Completion.EVENT_LOOP).get(0);
-        List<Runnable> blockingCalls = List.of(a::stop, a::close,
+        List<Runnable> blockingCalls = List.of(a::close,
                 () -> a.log().compact(1, Collections.emptyIterator(), 0));
 
         for (Runnable call : blockingCalls) {

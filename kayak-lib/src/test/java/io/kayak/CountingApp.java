@@ -1,7 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 
 import java.nio.ByteBuffer;
 import java.util.List;

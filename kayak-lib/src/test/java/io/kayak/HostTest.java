@@ -1,7 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,22 +22,22 @@ class HostTest {
 
     @AfterEach
     void stopAll() {
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private HostOptions options(String id) {
         String address = "local:" + id;
-        return HostOptions.builder().id(id).listen(address).network(() -> network.endpoint(address)).build();
+        return HostOptions.builder().id(id).listen(address).build();
     }
 
     private Host seed(String id) {
-        Host h = Kayak.start(options(id));
+        Host h = network.start(options(id));
         hosts.add(h);
         return h;
     }
 
     private Host join(String id, String... peers) {
-        Host h = Kayak.join(options(id), List.of(peers));
+        Host h = network.join(options(id), List.of(peers));
         hosts.add(h);
         return h;
     }
@@ -165,7 +163,7 @@ class HostTest {
         Host c = join("c", "local:a");
         await().atMost(Duration.ofSeconds(10)).until(() -> a.roster().stream().filter(Member::voter).count() == 3);
         Entry before = a.log().append(bytes("before")).get(5, TimeUnit.SECONDS);
-        a.stop();
+        a.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.leader().filter(m -> !m.id().equals("a")).isPresent());
         Entry after = b.log().append(bytes("after")).get(10, TimeUnit.SECONDS);
         assertThat(after.index()).isGreaterThan(before.index());
@@ -177,8 +175,7 @@ class HostTest {
     @Test
     void appendsBeyondThePendingLimitFailFast() {
         String address = "local:solo";
-        Host h = Kayak.start(HostOptions.builder().id("solo").listen(address).maxPendingAppends(1)
-                .network(() -> network.endpoint(address)).build());
+        Host h = network.start(HostOptions.builder().id("solo").listen(address).maxPendingAppends(1).build());
         hosts.add(h);
         network.isolate(address); // irrelevant for one member, but keeps the first append waiting on nothing
         List<CompletableFuture<Entry>> burst = new ArrayList<>();
@@ -192,8 +189,7 @@ class HostTest {
     void metricsCountCommitsSyncsAndLeaders() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String address = "local:m";
-        Host h = Kayak.start(HostOptions.builder().id("m").listen(address).meterRegistry(registry)
-                .network(() -> network.endpoint(address)).build());
+        Host h = network.start(HostOptions.builder().id("m").listen(address).meterRegistry(registry).build());
         hosts.add(h);
         for (int i = 0; i < 10; i++) {
             h.log().append(bytes("m" + i)).get(5, TimeUnit.SECONDS);

@@ -22,6 +22,16 @@ public final class LocalNetwork {
     private final AtomicLong snapshotBytesSent = new AtomicLong();
 
     /** A network endpoint for the member that will advertise {@code address}. */
+    /** Starts a host of {@code options} on this network, at its listen address. */
+    public Host start(HostOptions options) {
+        return io.kayak.runtime.Hosts.start(options, () -> endpoint(options.listen()));
+    }
+
+    /** Joins a host of {@code options} on this network, at its listen address, through {@code peers}. */
+    public Host join(HostOptions options, java.util.List<String> peers) {
+        return io.kayak.runtime.Hosts.join(options, peers, () -> endpoint(options.listen()));
+    }
+
     public PeerNetwork endpoint(String address) {
         return new PeerNetwork() {
             @Override

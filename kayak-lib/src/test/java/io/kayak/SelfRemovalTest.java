@@ -1,7 +1,6 @@
 package io.kayak;
 
 import io.kayak.core.Configuration;
-import io.kayak.core.Entry;
 import io.kayak.core.HardState;
 import io.kayak.core.IndexedConfiguration;
 import io.kayak.core.LogStore;
@@ -35,12 +34,12 @@ class SelfRemovalTest {
     @AfterEach
     void stopAll() {
         slowDisk.open();
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private HostOptions options(String id) {
         String address = "local:" + id;
-        return HostOptions.builder().id(id).listen(address).network(() -> network.endpoint(address))
+        return HostOptions.builder().id(id).listen(address)
                 .promotionDelay(Duration.ofMillis(50)).build();
     }
 
@@ -51,9 +50,9 @@ class SelfRemovalTest {
                 true);
         hosts.add(a);
         await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
-        Host b = Kayak.join(options("b"), List.of("local:a"));
+        Host b = network.join(options("b"), List.of("local:a"));
         hosts.add(b);
-        Host c = Kayak.join(options("c"), List.of("local:a"));
+        Host c = network.join(options("c"), List.of("local:a"));
         hosts.add(c);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.roster().size() == 3
                 && a.roster().stream().allMatch(Member::voter) && a.isLeader());
@@ -114,7 +113,7 @@ class SelfRemovalTest {
         }
 
         @Override
-        public List<Entry> entries(long from, long toExclusive, long maxBytes) {
+        public List<io.kayak.core.Entry> entries(long from, long toExclusive, long maxBytes) {
             return delegate.entries(from, toExclusive, maxBytes);
         }
 
@@ -124,7 +123,7 @@ class SelfRemovalTest {
         }
 
         @Override
-        public void append(List<Entry> entries) {
+        public void append(List<io.kayak.core.Entry> entries) {
             delegate.append(entries);
         }
 

@@ -42,7 +42,7 @@ class SnapshotInstallTest {
     void stopAll() {
         network.dropSnapshotFrames(null);
         apps.forEach(PaddedSnapshotApp::close);
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
         for (PaddedSnapshotApp app : apps) {
             assertThat(app.failure()).isNull();
         }
@@ -51,17 +51,17 @@ class SnapshotInstallTest {
     private HostOptions options(String id) {
         String address = "local:" + id;
         return HostOptions.builder().id(id).listen(address).dataDir(dir.resolve(id)).segmentCapacity(SEGMENT)
-                .electionTimeout(Duration.ofSeconds(1)).network(() -> network.endpoint(address)).build();
+                .electionTimeout(Duration.ofSeconds(1)).build();
     }
 
     private Host start(String id) {
-        Host h = Kayak.start(options(id));
+        Host h = network.start(options(id));
         hosts.add(h);
         return h;
     }
 
     private Host join(String id, String via) {
-        Host h = Kayak.join(options(id), List.of("local:" + via));
+        Host h = network.join(options(id), List.of("local:" + via));
         hosts.add(h);
         return h;
     }
@@ -189,12 +189,12 @@ class SnapshotInstallTest {
         network.heal("local:c");
         await().atMost(Duration.ofSeconds(20)).until(() -> partialFiles("c") > 0);
         assertThat(c.log().snapshot()).isEmpty();
-        c.stop();
+        c.close();
         hosts.remove(c);
 
         // c comes back: the partial file is gone, its log is as it was, and a new transfer installs the snapshot.
         network.dropSnapshotFrames(null);
-        Host again = Kayak.start(options("c"));
+        Host again = network.start(options("c"));
         hosts.add(again);
         assertThat(partialFiles("c")).isZero();
         PaddedSnapshotApp appC = app(again);
@@ -209,7 +209,7 @@ class SnapshotInstallTest {
         Host a = start("a");
         await().atMost(Duration.ofSeconds(10)).until(() -> TcpCluster.leads(a));
         long last = appendMany(a, 30, "x");
-        a.stop();
+        a.close();
         hosts.clear();
         // As if a snapshot received from a leader was installed, and the member stopped before replacing its log:
         // the snapshot is far ahead of the log.

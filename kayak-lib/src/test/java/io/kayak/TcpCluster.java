@@ -79,7 +79,7 @@ public final class TcpCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
         hosts.clear();
     }
 }

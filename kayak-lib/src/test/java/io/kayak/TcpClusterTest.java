@@ -1,7 +1,5 @@
 package io.kayak;
 
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +30,7 @@ class TcpClusterTest {
 
     @AfterEach
     void stopAll() {
-        hosts.forEach(Host::stop);
+        hosts.forEach(Host::close);
     }
 
     private String address(String id) {
@@ -142,7 +140,7 @@ class TcpClusterTest {
         for (int i = 0; i < 100; i++) {
             committed.add(leader.log().append(bytes("c" + i)).get(10, TimeUnit.SECONDS));
         }
-        leader.stop(); // a stop, not a leave: it stays in the configuration, like a crash
+        leader.close(); // a stop, not a leave: it stays in the configuration, like a crash
         List<Host> rest = new ArrayList<>(three);
         rest.remove(leader);
         await().atMost(Duration.ofSeconds(10)).until(() -> rest.get(0).leader()
@@ -163,7 +161,7 @@ class TcpClusterTest {
         }
         List<String> before = payloadsUpTo(three.get(0), last);
         for (Host h : three) {
-            h.stop();
+            h.close();
         }
         hosts.clear();
         List<Host> again = new ArrayList<>();
@@ -195,7 +193,7 @@ class TcpClusterTest {
     @Test
     void seedingOnTheDataOfAnotherMemberIsRefused() {
         Host a = start("m1");
-        a.stop();
+        a.close();
         hosts.clear();
         HostOptions other = HostOptions.builder().id("someone-else").listen(address("m1"))
                 .dataDir(dir.resolve("m1")).build();

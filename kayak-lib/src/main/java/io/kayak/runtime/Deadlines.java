@@ -1,5 +1,7 @@
 package io.kayak.runtime;
 
+import io.kayak.ClosedException;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,11 +31,29 @@ final class Deadlines implements AutoCloseable {
     /** Completes {@code future} with {@code error} unless it completes within {@code timeout}. */
     <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout,
                                     Supplier<? extends RuntimeException> error) {
-        ScheduledFuture<?> task = timer.schedule(() -> {
-            future.completeExceptionally(error.get());
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> task;
+        try {
+            task = timer.schedule(() -> {
+                future.completeExceptionally(error.get());
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            future.completeExceptionally(new ClosedException("the host is closed"));
+            return future;
+        }
         future.whenComplete((v, t) -> task.cancel(false));
         return future;
+    }
+
+    /**
+     * Runs {@code task} after {@code delayNanos}; if the host has closed meanwhile, runs {@code closed} at once
+     * instead.
+     */
+    void after(long delayNanos, Runnable task, Runnable closed) {
+        try {
+            timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            closed.run();
+        }
     }
 
     @Override

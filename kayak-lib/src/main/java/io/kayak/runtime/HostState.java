@@ -1,5 +1,6 @@
 package io.kayak.runtime;
 
+import io.kayak.ClosedException;
 import io.kayak.core.Configuration;
 import io.kayak.core.Role;
 
@@ -18,9 +19,12 @@ final class HostState {
     /** Futures waiting for a given member to be the leader this host knows; touched under this object's lock. */
     private final java.util.List<java.util.Map.Entry<String, CompletableFuture<Void>>> leaderWaiters =
             new java.util.ArrayList<>();
+    /** Futures waiting for this host to know any leader; touched under this object's lock. */
+    private java.util.List<CompletableFuture<Void>> leaderKnownWaiters = new java.util.ArrayList<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** Set when the leader says a committed configuration no longer lists this member; cleared if one does again. */
     private volatile boolean removed;
+    private volatile java.util.function.Consumer<Boolean> removalListener = value -> { };
 
     HostState(View initial) {
         this.view = initial;
@@ -34,8 +38,21 @@ final class HostState {
         return removed;
     }
 
+    /** Sets whether this member was removed; a change is passed on to the listener, to be recorded durably. */
     void removed(boolean value) {
-        removed = value;
+        boolean changed;
+        synchronized (this) {
+            changed = removed != value;
+            removed = value;
+        }
+        if (changed) {
+            removalListener.accept(value);
+        }
+    }
+
+    /** Who learns of changes to {@link #removed()} (the host, to record them in the data directory). */
+    void onRemovalChange(java.util.function.Consumer<Boolean> listener) {
+        this.removalListener = listener;
     }
 
     void publish(Role role, long term, String leaderId, String leaderAddress, long lastIndex, Configuration config) {
@@ -58,6 +75,9 @@ final class HostState {
                 }
                 reached.forEach(f -> f.complete(null));
             }
+            if (leaderId != null && current.leaderId() == null) {
+                completeLeaderKnownWaiters(null);
+            }
         }
     }
 
@@ -72,6 +92,40 @@ final class HostState {
             }
         }
         return f;
+    }
+
+    /**
+     * Completes once this host knows a leader (at once if it does); fails with {@link ClosedException} if the host
+     * stops first. Requests that found no leader wait on it instead of failing.
+     */
+    CompletableFuture<Void> whenLeaderKnown() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (this) {
+            if (stopped.isDone()) {
+                f.completeExceptionally(new ClosedException("the host is closed"));
+            } else if (view.leaderId() != null) {
+                f.complete(null);
+            } else {
+                leaderKnownWaiters.removeIf(CompletableFuture::isDone); // abandoned by requests that timed out
+                leaderKnownWaiters.add(f);
+            }
+        }
+        return f;
+    }
+
+    private void completeLeaderKnownWaiters(Throwable error) {
+        java.util.List<CompletableFuture<Void>> waiting;
+        synchronized (this) {
+            waiting = leaderKnownWaiters;
+            leaderKnownWaiters = new java.util.ArrayList<>();
+        }
+        for (CompletableFuture<Void> f : waiting) {
+            if (error == null) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(error);
+            }
+        }
     }
 
     /** Waits up to {@code nanos} for the role or the known leader to change. */
@@ -106,10 +160,16 @@ final class HostState {
     }
 
     void fail(Throwable error) {
-        stopped.completeExceptionally(error);
+        synchronized (this) {
+            stopped.completeExceptionally(error);
+        }
+        completeLeaderKnownWaiters(new ClosedException("the host stopped: " + error.getMessage()));
     }
 
     void stoppedCleanly() {
-        stopped.complete(null);
+        synchronized (this) {
+            stopped.complete(null);
+        }
+        completeLeaderKnownWaiters(new ClosedException("the host is closed"));
     }
 }

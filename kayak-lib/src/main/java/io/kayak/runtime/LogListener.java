@@ -3,9 +3,8 @@ package io.kayak.runtime;
 import io.kayak.ClosedException;
 import io.kayak.Listener;
 import io.kayak.OutOfBoundsException;
+import io.kayak.Entry;
 import io.kayak.core.CompactedException;
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import io.kayak.core.LogStorage;
 
 import java.time.Duration;
@@ -73,15 +72,14 @@ final class LogListener implements Listener {
         }
         checkNotCompacted();
         long hi = Math.min(applied.get(), next + buffer - 1);
-        List<Entry> read;
+        List<io.kayak.core.Entry> read;
         try {
             read = store.entries(next, hi + 1, MAX_READ_BYTES);
         } catch (CompactedException e) {
             throw new OutOfBoundsException("entry " + next + " was compacted while this listener lagged");
         }
-        for (Entry e : read) {
-            // Kayak's own entries keep their index and kind but show no payload (the API's promise).
-            ahead.add(e.kind() == EntryKind.NORMAL ? e : new Entry(e.index(), e.term(), e.kind(), null));
+        for (io.kayak.core.Entry e : read) {
+            ahead.add(ApiTypes.entry(e));
         }
         return !ahead.isEmpty();
     }

@@ -17,16 +17,21 @@ import java.util.Optional;
  * checked at every start, so a directory is never silently reused by another member; and, once known, the id of
  * the cluster it belongs to, so it is never silently reused in another cluster.
  *
- * <p>Format: {@code kayak-member-v1}, {@code id=...}, then optionally {@code cluster=...}. Files written before
- * cluster ids existed have no third line and still read; readers that predate it ignore the third line.
+ * <p>Format: {@code kayak-member-v1}, {@code id=...}, then optionally {@code cluster=...} and {@code removed=true}.
+ * Files written before cluster ids existed have no third line and still read; readers that predate a line ignore
+ * it.
  */
 final class MemberIdentity {
     static final String FILE = "member";
     private static final String HEADER = "kayak-member-v1";
     private static final String CLUSTER = "cluster=";
+    private static final String REMOVED = "removed=true";
 
-    /** A stored identity; {@code clusterId} is {@code null} until the member has seeded or joined a cluster. */
-    record Stored(String id, String clusterId) {
+    /**
+     * A stored identity; {@code clusterId} is {@code null} until the member has seeded or joined a cluster, and
+     * {@code removed} says that a committed configuration no longer lists the member.
+     */
+    record Stored(String id, String clusterId, boolean removed) {
     }
 
     private MemberIdentity() {
@@ -52,7 +57,8 @@ final class MemberIdentity {
                 throw new KayakException("unreadable member identity in " + file + ": third line must be '"
                         + CLUSTER + "...'");
             }
-            return Optional.of(new Stored(lines[1].substring(3), cluster));
+            boolean removed = lines.length >= 4 && lines[3].equals(REMOVED);
+            return Optional.of(new Stored(lines[1].substring(3), cluster, removed));
         } catch (IOException e) {
             throw new KayakException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -63,9 +69,15 @@ final class MemberIdentity {
      * rename, fsync of the directory.
      */
     static void write(Path dataDir, String id, String clusterId) {
+        write(dataDir, id, clusterId, false);
+    }
+
+    /** Like {@link #write(Path, String, String)}, recording whether the member was removed from its cluster. */
+    static void write(Path dataDir, String id, String clusterId, boolean removed) {
         Path file = dataDir.resolve(FILE);
         Path temp = dataDir.resolve(FILE + ".tmp");
-        String text = HEADER + "\nid=" + id + "\n" + (clusterId == null ? "" : CLUSTER + clusterId + "\n");
+        String text = HEADER + "\nid=" + id + "\n" + (clusterId == null ? "" : CLUSTER + clusterId + "\n")
+                + (removed && clusterId != null ? REMOVED + "\n" : "");
         byte[] content = text.getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(dataDir);

@@ -2,6 +2,9 @@ package io.kayak.runtime;
 
 import io.kayak.transport.Rpc;
 import io.kayak.ClosedException;
+import java.util.Objects;
+import io.kayak.MemberStatus;
+import io.kayak.HostStatus;
 import io.kayak.Host;
 import io.kayak.HostOptions;
 import io.kayak.KayakException;
@@ -42,10 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} (on the network's event loop, or
  * on a thread of its own when the network has none), the {@link LogWriter} thread, a dispatch thread that completes
  * futures (so application callbacks never run on the raft or writer thread, unless
- * {@link io.kayak.Completion#EVENT_LOOP} asks for it), and a {@link PeerNetwork}. Also implements {@link Log} and
- * {@link Sync}.
+ * {@link io.kayak.Completion#EVENT_LOOP} asks for it), and a {@link PeerNetwork}. Its {@link Log} is a
+ * {@link HostLog}, its {@link Sync} a {@link HostSync}.
  */
-public final class RaftHost implements Host, Log, Sync {
+public final class RaftHost implements Host {
     private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
 
     private final String id;
@@ -64,8 +67,10 @@ public final class RaftHost implements Host, Log, Sync {
     private final AppliedWatch applied;
     private final AckWatch acks = new AckWatch();
     private final HostState state;
-    private final AtomicLong pendingAppends = new AtomicLong();
-    private final AtomicLong pendingBytes = new AtomicLong();
+    private final RequestGate gate;
+    private final LeaderWait leaderWait;
+    private final HostLog log;
+    private final HostSync sync;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final HostMetrics metrics;
     /** Null for an in-memory member, which has no snapshot store. */
@@ -104,7 +109,10 @@ public final class RaftHost implements Host, Log, Sync {
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
         this.deadlines = new Deadlines("kayak-deadlines-" + id);
         RaftLoop[] loopRef = new RaftLoop[1];
-        HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, pendingAppends::get)};
+        this.gate = new RequestGate(id, state);
+        this.leaderWait = new LeaderWait(state, deadlines, options.heartbeatInterval());
+        HostLog[] logRef = new HostLog[1];
+        HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, () -> logRef[0].pendingAppends())};
         this.metrics = metricsRef[0];
         this.autoCompactor = new AutoCompactor(id, options.autoCompact() ? compactor : null,
                 CompactionPolicy.of(options), applied, LogSizer.of(store, options.compactAfterBytes()), metrics);
@@ -165,6 +173,17 @@ public final class RaftHost implements Host, Log, Sync {
                     () -> state.view().term(), snapshotExecutor, System::nanoTime, RECEPTION_IDLE_NANOS);
             loop.snapshotSender(snapshotSender);
         }
+        this.log = new HostLog(id, options, loop, store, applied, state, gate, leaderWait, compactor,
+                snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"));
+        logRef[0] = log;
+        this.sync = new HostSync(options, loop, gate, leaderWait, acks);
+        state.onRemovalChange(removed -> {
+            try {
+                dispatch.execute(() -> member.markRemoved(removed)); // a file write: off the raft thread
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the host is closing; the next removal notice records it
+            }
+        });
         if (isSoleVoter(node)) {
             // A one-member cluster need not wait an election timeout for its first leader.
             node.campaign();
@@ -458,7 +477,7 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public Optional<Member> leader() {
         HostState.View v = state.view();
-        if (v.leaderId() == null) {
+        if (v.leaderId() == null || !running()) { // a closed member follows nobody, and leads nobody
             return Optional.empty();
         }
         String leaderAddress = v.leaderId().equals(id) ? address : v.leaderAddress();
@@ -470,19 +489,6 @@ public final class RaftHost implements Host, Log, Sync {
         return state.view().role() == Role.LEADER;
     }
 
-    /**
-     * How long ago this member last heard from each peer (messages of any kind); members never heard from are
-     * absent. Asks the raft thread, so it waits for one turn of its loop.
-     */
-    public Map<String, Duration> lastContact() {
-        refuseOnLoop("lastContact()");
-        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
-        loop.post(() -> f.complete(loop.silence()));
-        Map<String, Duration> out = new java.util.TreeMap<>();
-        join(f, options.requestTimeout()).forEach((k, v) -> out.put(k, Duration.ofNanos(v)));
-        return out;
-    }
-
     /** The current term as this member knows it. */
     public long term() {
         return state.view().term();
@@ -490,12 +496,12 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public Log log() {
-        return this;
+        return log;
     }
 
     @Override
     public Sync sync() {
-        return this;
+        return sync;
     }
 
     @Override
@@ -504,11 +510,94 @@ public final class RaftHost implements Host, Log, Sync {
     }
 
     @Override
-    public void stop() {
-        refuseOnLoop("stop()");
+    public HostStatus status() {
+        HostState.View v = state.view();
+        io.kayak.Role role = !running() ? io.kayak.Role.STOPPED : state.removed() ? io.kayak.Role.REMOVED
+                : publicRole(v);
+        Map<String, Long> matches = Map.of();
+        Map<String, Long> silence = Map.of();
+        long commit = log.committed();
+        if (role != io.kayak.Role.STOPPED) {
+            LoopFacts facts = loopFacts();
+            if (facts != null) {
+                matches = facts.matches();
+                silence = facts.silence();
+                commit = facts.commitIndex();
+            }
+        }
+        Configuration c = v.config();
+        List<MemberStatus> members = new ArrayList<>();
+        for (Map.Entry<String, String> e : c.addresses().entrySet()) {
+            String member = e.getKey();
+            Long match = member.equals(id) && v.role() == Role.LEADER ? Long.valueOf(v.lastIndex())
+                    : matches.get(member);
+            Long quiet = silence.get(member);
+            members.add(new MemberStatus(member, member.equals(id) ? address : e.getValue(), c.isVoter(member),
+                    match == null ? -1 : match, quiet == null || member.equals(id) ? null : Duration.ofNanos(quiet)));
+        }
+        String leaderId = role == io.kayak.Role.STOPPED ? null : v.leaderId();
+        return new HostStatus(id, address, role, v.term(), leaderId, commit, log.committed(), acks.get(),
+                log.snapshotIndex(), log.compacted() + 1, v.lastIndex(), members);
+    }
+
+    private boolean running() {
+        return !stopping.get() && !state.stopped().isDone();
+    }
+
+    private io.kayak.Role publicRole(HostState.View v) {
+        switch (v.role()) {
+            case LEADER:
+                return io.kayak.Role.LEADER;
+            case CANDIDATE:
+            case PRE_CANDIDATE:
+                return io.kayak.Role.CANDIDATE;
+            default:
+                return v.config().isVoter(id) ? io.kayak.Role.FOLLOWER : io.kayak.Role.LEARNER;
+        }
+    }
+
+    /** What only the raft thread knows, read in one of its turns. */
+    private record LoopFacts(long commitIndex, Map<String, Long> matches, Map<String, Long> silence) {
+    }
+
+    /** Asks the raft thread for its facts; {@code null} if it does not answer in time (it is stopping). */
+    private LoopFacts loopFacts() {
+        if (loop.onLoopThread()) {
+            return loop.facts(LoopFacts::new);
+        }
+        CompletableFuture<LoopFacts> f = new CompletableFuture<>();
+        try {
+            loop.post(() -> f.complete(loop.facts(LoopFacts::new)));
+            return f.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ClosedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * How long ago this member last heard from each peer (messages of any kind); members never heard from are
+     * absent. Asks the raft thread, so it waits for one turn of its loop.
+     */
+    public Map<String, Duration> lastContact() {
+        Map<String, Duration> out = new java.util.TreeMap<>();
+        for (MemberStatus m : status().members()) {
+            if (m.lastContact() != null) {
+                out.put(m.id(), m.lastContact());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        refuseOnLoop("close()");
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        gate.close();
         LOG.info("{}: stopping", id);
         autoCompactor.close();
         // The loop first: it may run on the network's event loop, which closing the network stops.
@@ -561,24 +650,36 @@ public final class RaftHost implements Host, Log, Sync {
     }
 
     @Override
-    public void close() {
-        refuseOnLoop("close()");
-        if (stopping.get()) {
-            return;
+    public CompletableFuture<Void> leave() {
+        CompletableFuture<Void> refused = gate.refused();
+        if (refused != null) {
+            return refused;
         }
-        try {
-            leave();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not leave the cluster ({}); stopping without leaving", id, e.getMessage());
+        Configuration config = state.view().config();
+        if (config.members().size() == 1 && config.contains(id)) {
+            return CompletableFuture.failedFuture(new KayakException("member " + id
+                    + " is the only member of its cluster and cannot leave it; close it instead"));
         }
-        stop();
+        // Leaving waits on the cluster several times over; a thread of its own keeps the caller's and the host's
+        // threads free, and may close the host at the end (which the host's own threads cannot do).
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        Thread leaving = daemon(() -> {
+            try {
+                leaveCluster();
+                member.markRemoved(true);
+                close();
+                left.complete(null);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not leave the cluster ({}); it stays a member and keeps running", id,
+                        e.getMessage());
+                left.completeExceptionally(e);
+            }
+        }, "kayak-leave-" + id);
+        leaving.start();
+        return left;
     }
 
-    private void leave() {
-        Configuration config = state.view().config();
-        if (!config.contains(id) || config.members().size() == 1) {
-            return;
-        }
+    private void leaveCluster() {
         if (isLeader()) {
             CompletableFuture<Boolean> handing = new CompletableFuture<>();
             loop.post(() -> handing.complete(loop.transferToBestVoter()));
@@ -591,24 +692,8 @@ public final class RaftHost implements Host, Log, Sync {
                 }
             }
         }
-        // Right after a hand-over this member may not know the new leader yet: retry while nobody leads.
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 2;
-        while (true) {
-            try {
-                join(remove(id), options.requestTimeout().multipliedBy(2));
-                break;
-            } catch (io.kayak.NotLeaderException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    state.awaitLeaderChange(options.heartbeatInterval().toNanos() * 2);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new KayakException("interrupted while leaving");
-                }
-            }
-        }
+        // The removal rides through the election the hand-over started, as every request does.
+        join(remove(id), options.requestTimeout().multipliedBy(3));
         LOG.info("{}: left the cluster", id);
     }
 
@@ -645,152 +730,49 @@ public final class RaftHost implements Host, Log, Sync {
 
     @Override
     public CompletableFuture<Void> transferLeadership(String memberId) {
-        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP, memberId,
-                "", null);
-        return administer(request, options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
+        Objects.requireNonNull(memberId, "memberId");
+        return administer(() -> new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP,
+                        memberId, "", null), options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
                 "leadership did not reach " + memberId + " in time", answer -> state.whenLeaderIs(memberId));
     }
 
     @Override
     public CompletableFuture<Void> remove(String memberId, boolean force) {
+        Objects.requireNonNull(memberId, "memberId");
         byte[] flags = force ? new byte[] {1} : null;
-        Rpc.Request request = new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags);
-        return administer(request, options.requestTimeout().multipliedBy(2), "the removal of " + memberId
-                + " did not complete in time; it may still complete", answer -> CompletableFuture.completedFuture(null));
+        return administer(() -> new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags),
+                options.requestTimeout().multipliedBy(2), "the removal of " + memberId
+                        + " did not complete in time; it may still complete",
+                answer -> CompletableFuture.completedFuture(null));
     }
 
     /**
-     * Sends an administrative request to the leader (or handles it here when this member leads); once accepted,
-     * {@code then} says what to wait for. Fails with the request's typed error, or {@link RequestTimeoutException} after
-     * {@code timeout}.
+     * Sends an administrative request to the leader (or handles it here when this member leads), waiting for a
+     * leader while none is known; once accepted, {@code then} says what to wait for. Fails with the request's typed
+     * error, or {@link RequestTimeoutException} after {@code timeout}.
      */
-    private CompletableFuture<Void> administer(Rpc.Request request, Duration timeout, String timeoutMessage,
+    private CompletableFuture<Void> administer(java.util.function.Supplier<Rpc.Request> request, Duration timeout,
+                                               String timeoutMessage,
                                                java.util.function.Function<Rpc.Response, CompletableFuture<Void>> then) {
-        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        answer.whenCompleteAsync((r, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else if (r.error() != Rpc.Error.NONE) {
-                done.completeExceptionally(RaftLoop.toException(r));
-            } else {
-                then.apply(r).whenComplete((v, t) -> done.complete(null));
-            }
-        }, dispatch);
-        deadlines.within(done, timeout, () -> new RequestTimeoutException(timeoutMessage));
-        try {
-            loop.post(() -> loop.requestChange(request, answer));
-        } catch (ClosedException e) {
-            done.completeExceptionally(e);
+        CompletableFuture<Void> refused = gate.refused();
+        if (refused != null) {
+            return refused;
         }
-        return done;
-    }
-
-    // ---------------------------------------------------------------- Log
-
-    @Override
-    public CompletableFuture<Entry> append(byte[] payload) {
-        CompletableFuture<Entry> f = new CompletableFuture<>();
-        if (stopping.get()) {
-            f.completeExceptionally(new ClosedException("the host is closed"));
-            return f;
-        }
-        long count = pendingAppends.incrementAndGet();
-        long bytes = pendingBytes.addAndGet(payload.length);
-        if (count > options.maxPendingAppends() || bytes > options.maxPendingBytes()) {
-            pendingAppends.decrementAndGet();
-            pendingBytes.addAndGet(-payload.length);
-            f.completeExceptionally(new OverloadedException(count + " appends (" + bytes
-                    + " bytes) pending on " + id + "; the limits are " + options.maxPendingAppends() + " and "
-                    + options.maxPendingBytes()));
-            return f;
-        }
-        f.whenComplete((e, t) -> {
-            pendingAppends.decrementAndGet();
-            pendingBytes.addAndGet(-payload.length);
-        });
-        deadlines.within(f, options.requestTimeout(), () -> new OutcomeUnknownException(
-                "the append did not commit within " + options.requestTimeout() + "; it may still commit"));
-        try {
-            loop.post(() -> loop.propose(payload, f));
-        } catch (ClosedException e) {
-            f.completeExceptionally(e);
-        }
-        return f;
-    }
-
-    @Override
-    public Listener listen(long fromIndex, int buffer) {
-        return new LogListener(store, applied, fromIndex, buffer);
-    }
-
-    @Override
-    public long head() {
-        return state.view().lastIndex();
-    }
-
-    @Override
-    public long committed() {
-        return applied.get();
-    }
-
-    @Override
-    public long compacted() {
-        return store.firstIndex() - 1;
-    }
-
-    @Override
-    public void compact(long until, Iterator<byte[]> events, long count) {
-        refuseOnLoop("compact()");
-        if (compactor == null) {
-            throw new KayakException("an in-memory member keeps no snapshots; give it a dataDir");
-        }
-        compactor.compact(until, events, count);
-    }
-
-    @Override
-    public Optional<Snapshot> snapshot() {
-        return member.snapshots().flatMap(s -> s.openLatest()).map(Snapshot::new);
-    }
-
-    @Override
-    public long snapshotIndex() {
-        return compactor == null ? 0 : compactor.snapshotIndex();
-    }
-
-    @Override
-    public void snapshotProvider(io.kayak.SnapshotProvider provider) {
-        autoCompactor.provider(provider);
-    }
-
-    // ---------------------------------------------------------------- Sync
-
-    @Override
-    public CompletableFuture<Long> barrier() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        long requestId = loop.nextRequestId();
-        deadlines.within(f, options.requestTimeout(), () -> new RequestTimeoutException(
-                "no leader confirmed the read within " + options.requestTimeout()));
-        try {
-            loop.post(() -> loop.barrier(requestId, f));
-        } catch (ClosedException e) {
-            f.completeExceptionally(e);
-        }
-        return f;
-    }
-
-    @Override
-    public void ack(long index) {
-        acks.ack(index);
-    }
-
-    @Override
-    public long acked() {
-        return acks.get();
-    }
-
-    @Override
-    public CompletableFuture<Void> sync(long index) {
-        return acks.await(index);
+        return leaderWait.run(() -> {
+            CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            answer.whenCompleteAsync((r, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else if (r.error() != Rpc.Error.NONE) {
+                    done.completeExceptionally(RaftLoop.toException(r));
+                } else {
+                    then.apply(r).whenComplete((v, t) -> done.complete(null));
+                }
+            }, dispatch);
+            Rpc.Request r = request.get();
+            loop.post(() -> loop.requestChange(r, answer));
+            return done;
+        }, timeout, () -> new RequestTimeoutException(timeoutMessage));
     }
 }

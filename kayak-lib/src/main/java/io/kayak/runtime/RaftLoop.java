@@ -123,6 +123,8 @@ final class RaftLoop {
     private long forwardedIndex;
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
+    /** Whether a configuration listing this member has committed (or was in force when the loop started). */
+    private boolean listed;
 
     RaftLoop(RaftNode node, String selfAddress, PeerNetwork network, LogWriter writer, Executor dispatch,
              Completion completion, AppliedWatch applied, HostState state, long tickNanos, HostMetrics metrics,
@@ -141,6 +143,7 @@ final class RaftLoop {
         this.membership = new MembershipChanges(promotionLag, promotionDelayNanos, this::heardRecently,
                 System::nanoTime);
         learnAddresses(node.configuration().configuration());
+        listed = node.configuration().configuration().contains(node.id());
         publishState();
     }
 
@@ -332,6 +335,17 @@ final class RaftLoop {
         }
         removalNotices.put(member, now);
         network.send(address, new Rpc.Request(nextRequestId(), selfAddress, Rpc.Kind.REMOVED, member, "", null));
+    }
+
+    /** Builds a value from what only the raft thread knows. */
+    interface Facts<T> {
+        T of(long commitIndex, Map<String, Long> matches, Map<String, Long> silence);
+    }
+
+    /** The commit index, each follower's match index (when leading; empty otherwise) and {@link #silence()}. */
+    <T> T facts(Facts<T> facts) {
+        return facts.of(node.commitIndex(), node.role() == Role.LEADER ? node.followerMatches() : Map.of(),
+                silence());
     }
 
     /** How long ago each peer was last heard from, in nanoseconds. */
@@ -768,8 +782,15 @@ final class RaftLoop {
             if (e.kind() == EntryKind.CONFIG) {
                 Configuration config = ConfigurationCodec.decode(e.payload());
                 learnAddresses(config);
-                if (state.removed() && config.contains(node.id())) {
-                    state.removed(false); // added again under the same id
+                if (config.contains(node.id())) {
+                    listed = true;
+                    if (state.removed()) {
+                        state.removed(false); // added again under the same id
+                    }
+                } else if (listed && e.index() == node.configuration().index()) {
+                    // This member's latest configuration, committed, leaves it out: it was removed (a member
+                    // replaying older configurations while it catches up never gets here).
+                    state.removed(true);
                 }
                 membership.committed(config, e.index(), e.term());
             }

@@ -1,6 +1,7 @@
 package io.kayak.runtime;
 
 import io.kayak.KayakException;
+import io.kayak.MemberRemovedException;
 import io.kayak.core.LogStore;
 import io.kayak.storage.DataDirectory;
 import io.kayak.storage.SnapshotStore;
@@ -64,6 +65,12 @@ public final class StoredMember {
                 if (requestedId != null && !requestedId.equals(id)) {
                     throw new KayakException("the data directory " + dataDir + " belongs to member " + id
                             + ", not to " + requestedId + "; use another directory for a new member");
+                }
+                if (stored.get().removed()) {
+                    throw new MemberRemovedException("member " + id + " (data directory " + dataDir
+                            + ") was removed from cluster " + cluster + " and cannot start again: its peers would"
+                            + " never send it the log. To bring this machine back, start it with a fresh, empty data"
+                            + " directory and join the cluster (Kayak.join)");
                 }
             } else {
                 if (dir.log().lastIndex() > 0) {
@@ -136,6 +143,16 @@ public final class StoredMember {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * Records durably whether this member was removed from its cluster; a removed data directory refuses to open.
+     * Nothing to record for an in-memory member.
+     */
+    public synchronized void markRemoved(boolean removed) {
+        if (dataDir != null && clusterId != null) {
+            MemberIdentity.write(dataDir, id, clusterId, removed);
+        }
     }
 
     /** The cluster this member belongs to, or {@code null} while it has neither seeded nor joined one. */

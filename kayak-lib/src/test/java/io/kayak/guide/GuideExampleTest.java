@@ -21,9 +21,9 @@ class GuideExampleTest {
     @Test
     void theReplicatedMapWorksOnEveryMember() throws Exception {
         LocalNetwork network = new LocalNetwork();
-        Host a = Kayak.start(options(network, "a"));
-        Host b = Kayak.join(options(network, "b"), List.of("local:a"));
-        Host c = Kayak.join(options(network, "c"), List.of("local:b"));
+        Host a = network.start(options(network, "a"));
+        Host b = network.join(options(network, "b"), List.of("local:a"));
+        Host c = network.join(options(network, "c"), List.of("local:b"));
         await().atMost(Duration.ofSeconds(10)).until(() -> a.roster().stream().filter(Member::voter).count() == 3);
         try (ReplicatedMap ma = new ReplicatedMap(a); ReplicatedMap mb = new ReplicatedMap(b);
              ReplicatedMap mc = new ReplicatedMap(c)) {
@@ -34,13 +34,13 @@ class GuideExampleTest {
             assertThat(mb.get("colour").get(5, TimeUnit.SECONDS)).isEqualTo("green");
         } finally {
             for (Host h : List.of(a, b, c)) {
-                h.stop();
+                h.close();
             }
         }
     }
 
     private static HostOptions options(LocalNetwork network, String id) {
-        return HostOptions.builder().id(id).listen("local:" + id).network(() -> network.endpoint("local:" + id))
+        return HostOptions.builder().id(id).listen("local:" + id)
                 .build();
     }
 

@@ -2,8 +2,8 @@ package io.kayak.guide;
 
 import io.kayak.Host;
 import io.kayak.Listener;
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
+import io.kayak.Entry;
+import io.kayak.EntryKind;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

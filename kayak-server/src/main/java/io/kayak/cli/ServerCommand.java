@@ -137,13 +137,13 @@ public final class ServerCommand implements Callable<Integer> {
             server = KvServer.start(host, tls == null ? config : config.withTls(tls, clientAuth.equals("require")),
                     metrics);
         } catch (RuntimeException e) {
-            host.stop();
+            host.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.close();
-            host.stop();
+            host.close();
             stopped.countDown();
         }, "kayak-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

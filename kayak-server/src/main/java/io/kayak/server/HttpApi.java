@@ -40,12 +40,12 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Host host;
     private final KvService kv;
-    private final MemberStatus self;
+    private final SelfStatus self;
     private final PeerPoller peers;
     private final Supplier<String> metrics;
     private final byte[] statusPage;
 
-    HttpApi(Host host, KvService kv, MemberStatus self, PeerPoller peers, Supplier<String> metrics,
+    HttpApi(Host host, KvService kv, SelfStatus self, PeerPoller peers, Supplier<String> metrics,
             byte[] statusPage) {
         this.host = host;
         this.kv = kv;

@@ -33,7 +33,7 @@ public final class KvServer implements AutoCloseable {
     private KvServer(Host host, ServerConfig config, PrometheusMeterRegistry metrics) {
         this.machine = new StateMachine(host);
         KvService kv = new KvService(host, machine, config.limits(), config.applyTimeout());
-        MemberStatus self = new MemberStatus(host, machine);
+        SelfStatus self = new SelfStatus(host, machine);
         this.tls = config.tls() == null ? null
                 : TlsContexts.forClients(config.tls(), config.clientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE);
         this.peers = new PeerPoller(host, machine.store(), self, tls);

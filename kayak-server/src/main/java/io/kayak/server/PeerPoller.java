@@ -29,7 +29,7 @@ final class PeerPoller implements AutoCloseable {
 
     private final Host host;
     private final KvStore store;
-    private final MemberStatus self;
+    private final SelfStatus self;
     private final String scheme;
     /** Null for plaintext. */
     private final TlsContexts tls;
@@ -43,7 +43,7 @@ final class PeerPoller implements AutoCloseable {
     }
 
     /** Polls over HTTPS, presenting this member's certificate, when {@code tls} is not {@code null}. */
-    PeerPoller(Host host, KvStore store, MemberStatus self, TlsContexts tls) {
+    PeerPoller(Host host, KvStore store, SelfStatus self, TlsContexts tls) {
         this.host = host;
         this.store = store;
         this.self = self;

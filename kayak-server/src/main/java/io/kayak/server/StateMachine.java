@@ -7,8 +7,8 @@ import io.kayak.Listener;
 import io.kayak.OutOfBoundsException;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.Snapshot;
-import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
+import io.kayak.Entry;
+import io.kayak.EntryKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -96,7 +96,7 @@ class ClientFloodTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.httpPort().openConnections() == 0);
             assertThat(sockets.get(0).getInputStream().read()).isEqualTo(-1);
         } finally {
-            host.stop();
+            host.close();
         }
     }
 }

@@ -6,7 +6,7 @@ import io.kayak.HostOptions;
 import io.kayak.Kayak;
 import io.kayak.Listener;
 import io.kayak.OutOfBoundsException;
-import io.kayak.core.Entry;
+import io.kayak.Entry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +47,7 @@ class StateMachineSnapshotTest {
             machine.close();
         }
         if (host != null) {
-            host.stop();
+            host.close();
         }
     }
 
@@ -109,7 +109,7 @@ class StateMachineSnapshotTest {
         Map<String, String> before = contents(machine.store());
         long snapshot = host.log().snapshotIndex();
         machine.close();
-        host.stop();
+        host.close();
 
         start(compactOften, null);
         await().atMost(Duration.ofSeconds(10)).until(() -> machine.applied() >= last);

@@ -89,6 +89,6 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        host.stop();
+        host.close();
     }
 }

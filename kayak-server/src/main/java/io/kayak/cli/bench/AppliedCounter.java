@@ -3,7 +3,7 @@ package io.kayak.cli.bench;
 import io.kayak.ClosedException;
 import io.kayak.Host;
 import io.kayak.Listener;
-import io.kayak.core.EntryKind;
+import io.kayak.EntryKind;
 
 import java.util.concurrent.atomic.AtomicLong;
 
