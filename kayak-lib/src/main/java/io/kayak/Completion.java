@@ -18,7 +18,7 @@ public enum Completion {
      * two thread wake-ups per write for an application that writes one entry at a time, each tens of microseconds
      * on a virtual machine. In exchange, callbacks run on the thread that also runs this member's Raft and network: they must
      * be short and must never block (no {@code join()}, no I/O, no lock held by another thread). A blocking call
-     * into the host itself ({@link Host#stop}, {@link Host#close}, {@link Log#compact}) from that thread is refused
+     * into the host itself ({@link Host#close}, {@link Log#compact}) from that thread is refused
      * with {@link IllegalStateException}, and a callback batch that holds the loop for longer than a heartbeat
      * interval is logged as a warning. Futures that fail by timeout still complete on the host's timer thread.
      */

@@ -3,6 +3,7 @@ package io.kayak;
 import io.kayak.runtime.PeerNetwork;
 import io.kayak.TlsFiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,7 @@ public final class HostOptions {
     }
 
     /** The configured member id, or {@code null} to keep the stored one or choose one. */
-    public String id() {
+    public @Nullable String id() {
         return id;
     }
 
@@ -135,7 +136,7 @@ public final class HostOptions {
     }
 
     /** The data directory, or {@code null} for an in-memory member. */
-    public Path dataDir() {
+    public @Nullable Path dataDir() {
         return dataDir;
     }
 
@@ -160,7 +161,7 @@ public final class HostOptions {
     }
 
     /** Where the host's metrics go, or {@code null} for none. */
-    public MeterRegistry meterRegistry() {
+    public @Nullable MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
@@ -187,7 +188,7 @@ public final class HostOptions {
      * For {@link Kayak#join}: the id of the member this one replaces, or {@code null}. Once the newcomer has caught
      * up, the leader swaps the two in one joint configuration, so the number of voters never changes.
      */
-    public String replaces() {
+    public @Nullable String replaces() {
         return replaces;
     }
 
@@ -197,7 +198,7 @@ public final class HostOptions {
      * of the trusted CA can join, vote, replicate or forward. Rewritten files are picked up for new connections
      * without a restart.
      */
-    public TlsFiles tls() {
+    public @Nullable TlsFiles tls() {
         return tls;
     }
 
