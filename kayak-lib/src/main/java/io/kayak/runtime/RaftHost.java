@@ -259,6 +259,11 @@ public final class RaftHost implements Host, Log, Sync {
                     snapshotSender.onAck((io.kayak.transport.SnapshotFrame.Ack) frame);
                 }
             }
+
+            @Override
+            public void onUndelivered(String to, List<Long> requestIds, String reason) {
+                postQuietly(() -> loop.undelivered(to, requestIds, reason));
+            }
         });
         if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
             metrics.transport(tcp.stats());
