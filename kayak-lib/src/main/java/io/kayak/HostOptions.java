@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  *   <tr><td>heartbeatInterval</td><td>30 ms (also the tick of the Raft clock)</td></tr>
  *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
+ *   <tr><td>joinTimeout</td><td>30 s for {@link Kayak#join} to find a member that admits this one: long enough for
+ *   a cluster that is still starting (its members binding their ports, electing a leader), which the join waits
+ *   out by asking again in rounds; an address that refuses does not use it up, it is asked again next round</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
@@ -48,6 +51,7 @@ public final class HostOptions {
     private final Duration heartbeatInterval;
     private final Duration electionTimeout;
     private final Duration requestTimeout;
+    private final Duration joinTimeout;
     private final int maxPendingAppends;
     private final long maxPendingBytes;
     private final Supplier<PeerNetwork> network;
@@ -78,6 +82,7 @@ public final class HostOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.electionTimeout = b.electionTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.joinTimeout = b.joinTimeout;
         this.maxPendingAppends = b.maxPendingAppends;
         this.maxPendingBytes = b.maxPendingBytes;
         this.network = b.network;
@@ -154,6 +159,14 @@ public final class HostOptions {
         return requestTimeout;
     }
 
+    /**
+     * How long {@link Kayak#join} keeps asking its peers to admit this member before it gives up with a
+     * {@link JoinException}.
+     */
+    public Duration joinTimeout() {
+        return joinTimeout;
+    }
+
     public int maxPendingAppends() {
         return maxPendingAppends;
     }
@@ -223,6 +236,7 @@ public final class HostOptions {
         private Duration heartbeatInterval = Duration.ofMillis(30);
         private Duration electionTimeout = Duration.ofMillis(300);
         private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration joinTimeout = Duration.ofSeconds(30);
         private int maxPendingAppends = 10_000;
         private long maxPendingBytes = 64L << 20;
         private Supplier<PeerNetwork> network;
@@ -327,6 +341,20 @@ public final class HostOptions {
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Bounds how long {@link Kayak#join} asks its peers, round after round, to admit this member (default 30 s).
+         *
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
+        public Builder joinTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "joinTimeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("joinTimeout must be positive, not " + timeout);
+            }
+            this.joinTimeout = timeout;
             return this;
         }
 
