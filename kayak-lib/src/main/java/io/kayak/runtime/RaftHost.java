@@ -222,10 +222,20 @@ public final class RaftHost implements Host, Log, Sync {
         RaftHost host;
         try {
             host = new RaftHost(options, member, network);
-            host.start();
         } catch (RuntimeException e) {
             network.close();
             member.close();
+            throw e;
+        }
+        try {
+            host.start();
+        } catch (RuntimeException e) {
+            // The constructor already set threads going (snapshot timers): stop them all, with network and storage.
+            try {
+                host.stop();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         return host;
