@@ -19,7 +19,7 @@ public final class JoinException extends KayakException {
     private final Map<String, String> reasons;
 
     /**
-     * @param summary what happened, e.g. {@code "no member admitted b within PT30S"}
+     * @param summary what happened, e.g. {@code "could not join within PT30S"}
      * @param reasons the last reason per address asked, in the order they were first asked
      */
     public JoinException(String summary, Map<String, String> reasons) {

@@ -88,7 +88,7 @@ final class Joiner {
                         return answer;
                     case REFUSED:
                         note(reasons, target, "refused: " + answer.message());
-                        throw new JoinException("the member at " + target + " refused to admit " + id, reasons);
+                        throw new JoinException("could not join", reasons);
                     case NOT_LEADER:
                         if (answer.leaderAddress().isEmpty()) {
                             note(reasons, target, "not the leader, and knows no leader yet");
@@ -103,7 +103,7 @@ final class Joiner {
                 }
             }
             if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadline > 0) {
-                throw new JoinException("no member admitted " + id + " within " + timeout, reasons);
+                throw new JoinException("could not join within " + timeout, reasons);
             }
             try {
                 Thread.sleep(pauseMillis); // a pause between rounds of a retried request, not a synchronisation
