@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  *   <tr><td>heartbeatInterval</td><td>30 ms (also the tick of the Raft clock)</td></tr>
  *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
- *   <tr><td>joinTimeout</td><td>30 s for {@link Kayak#join} to find a member that admits this one: long enough for
- *   a cluster that is still starting (its members binding their ports, electing a leader), which the join waits
- *   out by asking again in rounds; an address that refuses does not use it up, it is asked again next round</td></tr>
+ *   <tr><td>joinTimeout</td><td>30 s for {@link Kayak#join} to find a member that admits this one, asking its
+ *   peers round after round: long enough for a cluster started together with the joiner to come up (its members
+ *   binding their ports, a first election, perhaps a retried one), short enough that a wrong address list is
+ *   reported while someone still watches</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
