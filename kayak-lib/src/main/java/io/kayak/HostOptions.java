@@ -23,6 +23,10 @@ import java.util.Objects;
  *   <tr><td>heartbeatInterval</td><td>30 ms (also the tick of the Raft clock)</td></tr>
  *   <tr><td>electionTimeout</td><td>300 ms, randomized in [1x, 2x) at every election</td></tr>
  *   <tr><td>requestTimeout</td><td>5 s for appends and read barriers</td></tr>
+ *   <tr><td>joinTimeout</td><td>30 s for {@link Kayak#join} to find a member that admits this one, asking its
+ *   peers round after round: long enough for a cluster started together with the joiner to come up (its members
+ *   binding their ports, a first election, perhaps a retried one), short enough that a wrong address list is
+ *   reported while someone still watches</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
@@ -48,6 +52,7 @@ public final class HostOptions {
     private final Duration heartbeatInterval;
     private final Duration electionTimeout;
     private final Duration requestTimeout;
+    private final Duration joinTimeout;
     private final int maxPendingAppends;
     private final long maxPendingBytes;
     private final MeterRegistry meterRegistry;
@@ -77,6 +82,7 @@ public final class HostOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.electionTimeout = b.electionTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.joinTimeout = b.joinTimeout;
         this.maxPendingAppends = b.maxPendingAppends;
         this.maxPendingBytes = b.maxPendingBytes;
         this.meterRegistry = b.meterRegistry;
@@ -152,6 +158,14 @@ public final class HostOptions {
         return requestTimeout;
     }
 
+    /**
+     * How long {@link Kayak#join} keeps asking its peers to admit this member before it gives up with a
+     * {@link JoinException}.
+     */
+    public Duration joinTimeout() {
+        return joinTimeout;
+    }
+
     public int maxPendingAppends() {
         return maxPendingAppends;
     }
@@ -216,6 +230,7 @@ public final class HostOptions {
         private Duration heartbeatInterval = Duration.ofMillis(30);
         private Duration electionTimeout = Duration.ofMillis(300);
         private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration joinTimeout = Duration.ofSeconds(30);
         private int maxPendingAppends = 10_000;
         private long maxPendingBytes = 64L << 20;
         private MeterRegistry meterRegistry;
@@ -319,6 +334,20 @@ public final class HostOptions {
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Bounds how long {@link Kayak#join} asks its peers, round after round, to admit this member (default 30 s).
+         *
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
+        public Builder joinTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "joinTimeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("joinTimeout must be positive, not " + timeout);
+            }
+            this.joinTimeout = timeout;
             return this;
         }
 

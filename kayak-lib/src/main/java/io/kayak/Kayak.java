@@ -34,15 +34,23 @@ public final class Kayak {
      * Joins the cluster that the members at {@code peers} belong to, asking each in turn (any member will do: it
      * redirects to the leader). The new member starts as a learner and is promoted to voter by the leader once it
      * has caught up. Returns once the configuration admitting it has reached it. On a data directory that already
-     * holds a member, the stored membership wins and {@code peers} is ignored.
+     * holds a member, the stored membership wins and {@code peers} is ignored (but must still name an address).
      *
-     * @throws IllegalArgumentException when {@code peers} is empty or holds null
-     * @throws NullPointerException     when {@code options} or {@code peers} is null
-     * @throws KayakException           when no member admitted it in time, or as {@link #start} throws
+     * <p>An address that cannot be reached (connection refused, TLS handshake refused) is passed over at once for
+     * the next; rounds over all of them are repeated, with a growing pause, until
+     * {@link HostOptions#joinTimeout()}, so a cluster that is still starting is waited for.
+     *
+     * @param peers {@code host:port} addresses of members of the cluster; at least one
+     * @throws NullPointerException     if {@code peers} is null
+     * @throws IllegalArgumentException if {@code peers} is empty or holds a null or blank address; nothing has
+     *                                  started then
+     * @throws JoinException            if a member refused to admit this one, or none admitted it within
+     *                                  {@link HostOptions#joinTimeout()}; the message gives, per address, the
+     *                                  last reason. The host is stopped.
+     * @throws KayakException           when the data directory cannot be used (as for {@link #start})
      */
     public static Host join(HostOptions options, List<String> peers) {
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(peers, "peers");
         return Hosts.join(options, peers, () -> Hosts.tcp(options));
     }
 }

@@ -24,11 +24,7 @@ public final class Hosts {
 
     /** {@link io.kayak.Kayak#join} on the network {@code network} makes. */
     public static Host join(HostOptions options, List<String> peers, Supplier<PeerNetwork> network) {
-        Objects.requireNonNull(peers, "peers");
-        if (peers.isEmpty() || peers.stream().anyMatch(Objects::isNull)) {
-            throw new IllegalArgumentException("peers must name at least one member's address, and no null: "
-                    + peers);
-        }
+        checkPeers(peers);
         StoredMember stored = open(options);
         RaftHost host = RaftHost.open(options, stored, network.get(), false);
         try {
@@ -37,6 +33,19 @@ public final class Hosts {
         } catch (RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    private static void checkPeers(List<String> peers) {
+        Objects.requireNonNull(peers, "peers");
+        if (peers.isEmpty()) {
+            throw new IllegalArgumentException("peers is empty: name at least one member's address to join through");
+        }
+        for (String peer : peers) { // not contains(null): immutable lists throw on it
+            if (peer == null || peer.isBlank()) {
+                throw new IllegalArgumentException("peers holds a " + (peer == null ? "null" : "blank")
+                        + " address: " + peers);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.kayak.transport.TransportOptions;
 import io.kayak.transport.TransportStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * in brackets ({@code [::1]:7000}); they are parsed once and cached. A host name is resolved when a connection is
  * opened, on a transport thread, never on the caller's. An address that cannot be parsed is logged once and
  * everything sent to it is dropped: like any other loss, Raft and the requesters' deadlines cope, and the caller
- * (the raft thread) never sees an exception for what a peer advertised.
+ * (the raft thread) never sees an exception for what a peer advertised. A request ({@link Rpc.Request}) sent to
+ * such an address, or dropped because the transport could not connect to its address, is reported to
+ * {@link Inbound#onUndelivered} instead, so its requester learns at once why no answer will come.
  *
  * <p>Thread-safe. Sending before {@link #start} or after {@link #close} drops silently.
  */
@@ -45,6 +48,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
     private final Map<String, InetSocketAddress> parsed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unparsable = new ConcurrentHashMap<>();
     private volatile NettyTransport transport;
+    private volatile Inbound inbound;
     private volatile InetSocketAddress bound;
     private volatile boolean closed;
 
@@ -104,6 +108,11 @@ public final class NettyPeerNetwork implements PeerNetwork {
                 public void onSnapshot(SnapshotFrame frame) {
                     inbound.onSnapshot(frame);
                 }
+
+                @Override
+                public void onUndelivered(InetSocketAddress address, List<Long> requestIds, String reason) {
+                    inbound.onUndelivered(format(address), requestIds, reason);
+                }
             });
             try {
                 bound = created.start(listen);
@@ -112,6 +121,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
                 throw new KayakException("cannot listen on " + listenAddress + ": " + e.getMessage(), e);
             }
             transport = created;
+            this.inbound = inbound;
         }
         if (closed) {
             // close() ran while binding and found no transport to close.
@@ -141,7 +151,13 @@ public final class NettyPeerNetwork implements PeerNetwork {
     public void send(String address, Rpc rpc) {
         NettyTransport t = transport;
         InetSocketAddress to = resolve(address);
-        if (t == null || to == null) {
+        if (t == null) {
+            return;
+        }
+        if (to == null) {
+            if (rpc instanceof Rpc.Request request && inbound != null) {
+                inbound.onUndelivered(address, List.of(request.id()), "not a host:port address");
+            }
             return;
         }
         t.send(to, rpc);
@@ -211,6 +227,12 @@ public final class NettyPeerNetwork implements PeerNetwork {
         }
         parsed.put(address, fresh);
         return fresh;
+    }
+
+    /** {@code address} as {@code host:port}, an IPv6 host in brackets: the form {@link #parse} reads. */
+    static String format(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /**

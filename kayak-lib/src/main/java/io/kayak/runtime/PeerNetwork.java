@@ -3,6 +3,7 @@ package io.kayak.runtime;
 import io.kayak.transport.Rpc;
 import io.kayak.transport.SnapshotFrame;
 import io.kayak.core.Message;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -18,6 +19,16 @@ public interface PeerNetwork extends AutoCloseable {
         void onRpc(Rpc rpc);
 
         void onSnapshot(SnapshotFrame frame);
+
+        /**
+         * Requests this member sent to {@code address} ({@link #send(String, Rpc)}) will never arrive: the network
+         * could not reach the address (connection refused, unreachable, TLS handshake refused, not an address) and
+         * dropped them. {@code requestIds} are their ids, {@code reason} says why, for a person. Networks that
+         * cannot tell never call it (the default); the requesters then wait for their deadlines. May be called on
+         * the sending thread.
+         */
+        default void onUndelivered(String address, List<Long> requestIds, String reason) {
+        }
     }
 
     /**

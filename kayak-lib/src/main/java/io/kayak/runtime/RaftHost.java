@@ -241,10 +241,20 @@ public final class RaftHost implements Host {
         RaftHost host;
         try {
             host = new RaftHost(options, member, network);
-            host.start();
         } catch (RuntimeException e) {
             network.close();
             member.close();
+            throw e;
+        }
+        try {
+            host.start();
+        } catch (RuntimeException e) {
+            // The constructor already set threads going (snapshot timers): stop them all, with network and storage.
+            try {
+                host.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         return host;
@@ -277,6 +287,11 @@ public final class RaftHost implements Host {
                 } else if (snapshotSender != null) {
                     snapshotSender.onAck((io.kayak.transport.SnapshotFrame.Ack) frame);
                 }
+            }
+
+            @Override
+            public void onUndelivered(String to, List<Long> requestIds, String reason) {
+                postQuietly(() -> loop.undelivered(to, requestIds, reason));
             }
         });
         if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
@@ -322,56 +337,21 @@ public final class RaftHost implements Host {
     }
 
     /**
-     * Asks the members at {@code peers}, in turn, to admit this member, following redirects to the leader, and
-     * waits until the configuration admitting it reaches this member.
+     * Asks the members at {@code peers}, in turn, to admit this member, following redirects to the leader (see
+     * {@link Joiner}), and waits until the configuration admitting it reaches this member.
+     *
+     * @throws io.kayak.JoinException when a member refused, or none admitted this one within the join timeout
      */
     public void joinThrough(List<String> peers) {
         if (roster().stream().anyMatch(m -> m.id().equals(id))) {
             LOG.info("{}: already a member; the join request is ignored in favour of the stored membership", id);
             return;
         }
-        KayakException last = new KayakException("no peer to join through");
-        // Peers may all answer "not the leader" while an election is under way, or be briefly unreachable: keep
-        // asking (following redirects, backing off between rounds) until the deadline, as a client would.
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 6;
-        long backoffMillis = Math.max(10, options.heartbeatInterval().toMillis());
-        while (true) {
-            List<String> targets = new ArrayList<>(peers);
-            for (int attempt = 0; attempt < targets.size() && attempt < 32; attempt++) {
-                String target = targets.get(attempt);
-                try {
-                    Rpc.Response r = call(target, Rpc.Kind.JOIN, options.requestTimeout());
-                    if (r.error() == Rpc.Error.NONE) {
-                        adoptCluster(r);
-                        Configuration config = ConfigurationCodec.decode(r.configuration());
-                        loop.post(() -> loop.learnAddresses(config));
-                        awaitMembership();
-                        return;
-                    }
-                    last = RaftLoop.toException(r);
-                    if (r.error() == Rpc.Error.REFUSED) {
-                        throw new KayakException("could not join through " + peers + ": " + r.message(), last);
-                    }
-                    if (r.error() == Rpc.Error.NOT_LEADER && !r.leaderAddress().isEmpty()) {
-                        targets.add(r.leaderAddress());
-                    }
-                } catch (ClosedException e) {
-                    throw e;
-                } catch (RequestTimeoutException | io.kayak.NotLeaderException e) {
-                    last = e;
-                }
-            }
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > deadline) {
-                throw new KayakException("could not join through " + peers + ": " + last.getMessage(), last);
-            }
-            try {
-                Thread.sleep(backoffMillis); // a back-off between rounds of a retried request, not a synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KayakException("interrupted while joining");
-            }
-            backoffMillis = Math.min(backoffMillis * 2, 1_000);
-        }
+        Rpc.Response admitted = new Joiner(id, address, loop, options).join(peers);
+        adoptCluster(admitted);
+        Configuration config = ConfigurationCodec.decode(admitted.configuration());
+        loop.post(() -> loop.learnAddresses(config));
+        awaitMembership();
     }
 
     /**
@@ -387,31 +367,6 @@ public final class RaftHost implements Host {
         }
         member.adoptCluster(cluster);
         network.adoptClusterId(cluster);
-    }
-
-    private Rpc.Response call(String target, Rpc.Kind kind, java.time.Duration timeout) {
-        long requestId = loop.nextRequestId();
-        // A join may name the member it replaces: the leader then swaps them in one joint configuration.
-        byte[] payload = kind == Rpc.Kind.JOIN && options.replaces() != null
-                ? options.replaces().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
-        // A join names the cluster this member was configured for, so a leader of another cluster refuses it at
-        // once instead of admitting it first.
-        Rpc.Request request = new Rpc.Request(requestId, address, kind, id, address, payload,
-                kind == Rpc.Kind.JOIN ? options.cluster() : "");
-        CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-        loop.post(() -> loop.call(target, request, answer));
-        try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            loop.post(() -> loop.forget(requestId));
-            throw new RequestTimeoutException(target + " did not answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KayakException("interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KayakException ? (KayakException) e.getCause()
-                    : new KayakException("request failed", e.getCause());
-        }
     }
 
     private void awaitMembership() {

@@ -531,6 +531,19 @@ final class RaftLoop {
         pendingRpcs.remove(requestId);
     }
 
+    /**
+     * The network dropped these requests, sent to {@code address}, for {@code reason}: their calls fail now with
+     * {@link UnreachableException} rather than at their deadlines.
+     */
+    void undelivered(String address, List<Long> requestIds, String reason) {
+        for (long requestId : requestIds) {
+            CompletableFuture<Rpc.Response> f = pendingRpcs.remove(requestId);
+            if (f != null) {
+                f.completeExceptionally(new UnreachableException(address, reason));
+            }
+        }
+    }
+
     /** Records where a member can be reached before its configuration arrives through the log. */
     void learnAddresses(Configuration config) {
         addressBook.putAll(config.addresses());

@@ -3,11 +3,15 @@ package io.kayak.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,6 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why zeros rather than a sparse file: a sync that finds new blocks to allocate also commits the file system's
  * journal. At 16 writes in flight a sparse segment cost a quarter of the throughput (docs/performance.md).
+ *
+ * <p>Closing the log {@linkplain #cancel() cancels} a preparation rather than waiting for it: one not started never
+ * runs, one under way stops after the step it is writing and deletes its file. A host that fails to start, or
+ * stops, right after opening its log thus neither waits for a segment's worth of paced zeros (seconds) nor leaves
+ * a thread writing into a directory whose lock it has released.
  */
 final class SegmentPreallocator {
     static final String SUFFIX = ".prealloc";
@@ -41,15 +50,23 @@ final class SegmentPreallocator {
     private static final int REST_FACTOR = 3;
     /** Logs waiting for their next file: while any does, preparations run at full speed. */
     private static final AtomicInteger WAITING = new AtomicInteger();
-    /** One daemon thread shared by every log in the JVM: preallocation is rare and I/O-bound. */
+    /** Preparations queued or running in this JVM, for tests: a closed log leaves none of its own behind. */
+    private static final AtomicInteger UNDER_WAY = new AtomicInteger();
+    /**
+     * One daemon thread shared by every log in the JVM: preallocation is rare and I/O-bound. It ends after a few
+     * idle seconds (a busy log fills a segment every few seconds at most), so that a JVM whose hosts have stopped
+     * keeps no thread of theirs.
+     */
     static final Executor BACKGROUND = backgroundExecutor();
+    private static final long IDLE_SECONDS = 2;
 
     private final FileLayer fs;
     private final Path file;
     private final int capacity;
     private final Executor executor;
     private final Path parkedFile;
-    private CompletableFuture<Void> ready;
+    /** The preparation under way or done; null before the first. */
+    private Preparation ready;
     private boolean parked;
 
     SegmentPreallocator(FileLayer fs, Path logDir, int capacity, Executor executor) {
@@ -61,16 +78,32 @@ final class SegmentPreallocator {
     }
 
     private static ExecutorService backgroundExecutor() {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "kayak-segment-preallocator");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "kayak-segment-preallocator");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /** How many preparations are queued or running in this JVM. */
+    static int underWay() {
+        return UNDER_WAY.get();
     }
 
     /** Starts preparing the next file. */
     void prepare() {
-        ready = CompletableFuture.runAsync(this::preallocate, executor);
+        Preparation preparation = new Preparation();
+        UNDER_WAY.incrementAndGet();
+        ready = preparation;
+        try {
+            executor.execute(preparation);
+        } catch (RejectedExecutionException e) {
+            preparation.cancel();
+            throw e;
+        }
     }
 
     /**
@@ -112,13 +145,13 @@ final class SegmentPreallocator {
         }
     }
 
-    /** Waits for the preparation in flight, so that nothing writes into the directory after it is closed. */
+    /** Waits for the preparation in flight to finish the file. */
     void await() throws IOException {
         if (ready == null) {
             prepare();
         }
         try {
-            ready.join();
+            ready.done.join();
         } catch (CompletionException e) {
             ready = null;
             if (e.getCause() instanceof UncheckedIOException io) {
@@ -128,25 +161,103 @@ final class SegmentPreallocator {
         }
     }
 
+    /**
+     * Stops the preparation (the log is closing): one not started never runs; one under way stops after the step
+     * it is writing, deletes its file and returns. Once this returns nothing of it runs any more, so nothing writes
+     * into the directory after the log has released it.
+     */
+    void cancel() {
+        if (ready != null) {
+            ready.cancel();
+        }
+    }
+
+    /** Whether {@link #cancel()} was called on the preparation under way; for tests. */
+    boolean cancelling() {
+        return ready != null && ready.cancelled;
+    }
+
     Path file() {
         return file;
     }
 
-    /** Writes the file full of zeros, a step at a time, each step forced and followed by a rest. */
-    private void preallocate() {
+    /** Writes the file full of zeros, a step at a time, each step forced and followed by a rest, until cancelled. */
+    private void preallocate(Preparation preparation) throws IOException {
+        if (preparation.cancelled) {
+            return;
+        }
         try (FileHandle handle = fs.open(file)) {
             handle.truncate(0);
-            for (long done = 0; done < capacity; done += FLUSH_STEP) {
+            for (long done = 0; done < capacity && !preparation.cancelled; done += FLUSH_STEP) {
                 long start = System.nanoTime();
                 Zeros.write(handle, done, Math.min(FLUSH_STEP, capacity - done));
                 handle.force(false);
-                if (WAITING.get() == 0) {
-                    LockSupport.parkNanos(REST_FACTOR * (System.nanoTime() - start));
+                if (WAITING.get() == 0 && !preparation.cancelled) {
+                    LockSupport.parkNanos(REST_FACTOR * (System.nanoTime() - start)); // cancel() unparks it
                 }
             }
-            handle.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (!preparation.cancelled) {
+                handle.force(true);
+            }
+        }
+        if (preparation.cancelled) {
+            fs.delete(file); // the next open would delete it anyway; a closed log leaves it no longer than that
+        }
+    }
+
+    /** One preparation of the next file, run once by the executor unless cancelled first. */
+    private final class Preparation implements Runnable {
+        private static final int QUEUED = 0;
+        private static final int RUNNING = 1;
+        private static final int OVER = 2;
+
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
+        /** Completes once the preparation is over: the file is ready, or it failed, or it was cancelled. */
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile boolean cancelled;
+        private volatile Thread worker;
+
+        @Override
+        public void run() {
+            if (!state.compareAndSet(QUEUED, RUNNING)) {
+                return; // cancelled before it started
+            }
+            worker = Thread.currentThread();
+            Throwable failure = null;
+            try {
+                preallocate(this);
+            } catch (IOException e) {
+                failure = new UncheckedIOException(e);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            worker = null;
+            end();
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        }
+
+        private void end() {
+            state.set(OVER);
+            UNDER_WAY.decrementAndGet();
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (state.compareAndSet(QUEUED, OVER)) {
+                UNDER_WAY.decrementAndGet();
+                done.cancel(false);
+                return;
+            }
+            LockSupport.unpark(worker); // out of its rest, if it is resting; null is ignored
+            try {
+                done.join();
+            } catch (CancellationException | CompletionException e) {
+                // cancelled, or failed: either way it is over, and the file is not wanted any more
+            }
         }
     }
 }

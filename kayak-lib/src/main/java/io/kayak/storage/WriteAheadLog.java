@@ -747,7 +747,10 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
         }
     }
 
-    /** Closes the files without syncing: what was not synced may be lost, as in a crash. */
+    /**
+     * Closes the files without syncing: what was not synced may be lost, as in a crash. The preparation of the next
+     * segment is cancelled, not waited for (at most for the step it is writing).
+     */
     @Override
     public void close() {
         forceLock.lock();
@@ -758,11 +761,8 @@ public final class WriteAheadLog implements LogStore, AutoCloseable {
                     return;
                 }
                 closed = true;
-                try {
-                    preallocator.await();
-                } catch (IOException e) {
-                    // Only zeros under a temporary name: the next open deletes the file.
-                }
+                // Not waited for: a closing log needs no next segment. Once this returns nothing writes here.
+                preallocator.cancel();
                 for (Segment s : segments) {
                     try {
                         s.close();

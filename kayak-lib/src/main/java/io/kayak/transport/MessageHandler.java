@@ -1,6 +1,8 @@
 package io.kayak.transport;
 
 import io.kayak.core.Message;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * Receives what arrives over accepted connections: Raft messages and forwarded requests or answers.
@@ -23,4 +25,17 @@ public interface MessageHandler {
 
     /** A snapshot chunk or ack; validated like a Raft message (this member is its receiver, the peer its sender). */
     void onSnapshot(SnapshotFrame frame);
+
+    /**
+     * Forwarded requests sent to {@code address} ({@link NettyTransport#send(InetSocketAddress, Rpc)}) were dropped
+     * unsent, because the connection to that address failed before its handshake was accepted: the TCP connect
+     * failed (refused, unreachable, timed out), the TLS handshake failed, or the member there refused the
+     * {@code Hello}. {@code requestIds} are the ids of the {@link Rpc.Request}s among them (dropped answers are not
+     * listed: nobody on this side waits for them); {@code reason} says why, for a person: {@code "connection
+     * refused"}, {@code "TLS handshake refused: certificate not trusted by that member's CA (certificate_unknown)"}.
+     * Called once per failed attempt that dropped at least one request. The default ignores it: the requesters
+     * then find out at their deadlines.
+     */
+    default void onUndelivered(InetSocketAddress address, List<Long> requestIds, String reason) {
+    }
 }

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * know which member listens there (a host that is joining knows its peers' addresses only, and the answer goes
  * back to the address the request names). Rpcs therefore travel on a separate connection per address, whose
  * handshake asks for "any member" of the cluster, with the same queueing and delivery guarantees. Such a
- * connection is opened on demand and not re-opened once its queue is empty.
+ * connection is opened on demand and not re-opened once its queue is empty. When an attempt to open it fails
+ * (connection refused, unreachable, TLS or handshake refused), what waits for it is dropped and the requests among
+ * it are reported to {@link MessageHandler#onUndelivered} with the reason, so a requester learns at once that the
+ * address cannot be reached.
  *
  * <p><b>Receiving.</b> After {@link #start}, accepted connections must open with a handshake naming this
  * cluster and this member; each valid message from the handshaken member to this member is then passed to the
@@ -210,8 +213,9 @@ public final class NettyTransport implements AutoCloseable {
     /**
      * Queues a forwarded request or answer for whichever member of this cluster listens at {@code address} and
      * returns at once. It is encoded here, so the caller may reuse its arrays afterwards. The first send to an
-     * address opens a connection to it (with an empty handshake target); after {@link #close} rpcs are dropped
-     * and counted.
+     * address opens a connection to it (with an empty handshake target); if that attempt fails, the rpcs waiting
+     * for it are dropped and the requests among them reported to {@link MessageHandler#onUndelivered}. After
+     * {@link #close} rpcs are dropped and counted.
      *
      * @throws IllegalArgumentException if {@code rpc} is invalid ({@link RpcCodec}) — the receiver would refuse
      *                                  it, so the mistake is reported here instead
@@ -325,7 +329,8 @@ public final class NettyTransport implements AutoCloseable {
         }
         PeerConnection[] created = new PeerConnection[1];
         PeerConnection chosen = addressPeers.computeIfAbsent(address, a -> {
-            created[0] = new PeerConnection("", a, group.next(), options, stats, channels, tls, cluster);
+            created[0] = new PeerConnection("", a, group.next(), options, stats, channels, tls, cluster,
+                    handler::onUndelivered);
             return created[0];
         });
         if (created[0] != null) {
@@ -352,7 +357,8 @@ public final class NettyTransport implements AutoCloseable {
                 LOG.info("Member {} moved from {} to {}", id, existing.address(), address);
                 existing.close();
             }
-            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels, tls, cluster);
+            created[0] = new PeerConnection(id, address, group.next(), options, stats, channels, tls, cluster,
+                    (to, requests, reason) -> { });
             return created[0];
         });
         if (created[0] != null) {

@@ -25,6 +25,8 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     private final ClusterIdentity cluster;
     private boolean accepted;
     private boolean closing;
+    /** Why the connection is ending before its handshake was accepted; the first reason found wins. */
+    private String failure;
     private ScheduledFuture<?> handshakeTimer;
 
     OutboundConnection(PeerConnection peer, TransportOptions options, ClusterIdentity cluster,
@@ -51,7 +53,8 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimer();
-        peer.onDisconnected(ctx.channel());
+        peer.onDisconnected(ctx.channel(), accepted ? null
+                : failure != null ? failure : "connection closed by that member during the handshake");
         super.channelInactive(ctx);
     }
 
@@ -72,6 +75,8 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
             peer.onHandshakeAccepted(ctx.channel());
         } else {
             closing = true;
+            noteFailure("handshake refused: " + (reply.getMessage().isEmpty() ? reply.getReason().toString()
+                    : reply.getMessage()));
             stats.handshakeRefused();
             if (reply.getReason() == RefusalReason.NOT_JOINED_YET) {
                 // A newcomer that has not got its JOIN answer yet: the backoff retries in a moment.
@@ -95,6 +100,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
             closing = true;
+            noteFailure(ConnectionErrors.tlsFailure(done.cause()));
             ConnectionErrors.tlsFailed(ctx, stats, LOG, peer.describe(), done.cause());
             return;
         }
@@ -104,12 +110,20 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closing = true;
+        noteFailure(ConnectionErrors.failure(cause));
         ConnectionErrors.exceptionCaught(ctx, stats, LOG, peer.describe(), cause);
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {
         closing = true;
+        noteFailure(reason);
         ConnectionErrors.protocolError(ctx, stats, LOG, peer.describe(), reason);
+    }
+
+    private void noteFailure(String reason) {
+        if (failure == null && !accepted) {
+            failure = reason;
+        }
     }
 
     private void cancelTimer() {

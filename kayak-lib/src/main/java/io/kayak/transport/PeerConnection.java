@@ -14,6 +14,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,10 +37,18 @@ import org.slf4j.LoggerFactory;
  * drained there — encoding included — writing every queued frame and flushing once per drain, so a burst of
  * sends costs one syscall. Draining pauses while the socket is not writable and resumes when it is. A lost or
  * refused connection is retried with exponential backoff until {@link #close}. An address connection differs in
- * one way: it connects only while something waits in its queue, since nobody owes its address a standing
- * connection (a host that joined and went away, a requester that got its answer).
+ * two ways: it connects only while something waits in its queue, since nobody owes its address a standing
+ * connection (a host that joined and went away, a requester that got its answer); and an attempt that fails
+ * before its handshake is accepted (connect refused or timed out, TLS or {@code Hello} refused) drops what is
+ * queued and reports the requests among it to {@link Undelivered}, so that their requesters learn at once that
+ * the address cannot be reached, and why, instead of waiting for their deadlines while the queue is retried.
  */
 final class PeerConnection {
+    /** Hears of the forwarded requests an address connection dropped unsent. Called on its event loop. */
+    interface Undelivered {
+        void dropped(InetSocketAddress address, List<Long> requestIds, String reason);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     // Let a pipeline of AppendRequests fill the socket before draining pauses; the queue bounds the rest.
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
@@ -53,6 +63,7 @@ final class PeerConnection {
     private final Bootstrap bootstrap;
     private final Backoff backoff;
     private final ArrayBlockingQueue<Object> queue;
+    private final Undelivered undelivered;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Set while the queue overflows, so an outage logs one line instead of one per dropped message. */
     private final AtomicBoolean overflowing = new AtomicBoolean();
@@ -63,10 +74,12 @@ final class PeerConnection {
     private boolean ready;
     private ScheduledFuture<?> reconnect;
 
+    /** @param undelivered told what an address connection drops unsent; unused by a member connection */
     PeerConnection(String memberId, InetSocketAddress address, EventLoop loop, TransportOptions options,
                    TransportStats stats, ChannelGroup channels, TlsContexts tls,
-                   ClusterIdentity cluster) {
+                   ClusterIdentity cluster, Undelivered undelivered) {
         this.memberId = memberId;
+        this.undelivered = undelivered;
         this.address = address;
         this.onDemand = memberId.isEmpty();
         this.loop = loop;
@@ -214,7 +227,7 @@ final class PeerConnection {
                 LOG.debug("Connecting to {} failed: {}", describe(), done.cause().toString());
                 if (channel == done.channel()) {
                     channel = null;
-                    scheduleReconnect();
+                    attemptFailed(ConnectionErrors.connectFailure(done.cause()));
                 }
             }
         });
@@ -231,16 +244,52 @@ final class PeerConnection {
         drain();
     }
 
-    void onDisconnected(Channel ch) {
+    /**
+     * The channel closed; {@code failure} says why when it closed before its handshake was accepted (a failed
+     * attempt), null when an established connection was lost.
+     */
+    void onDisconnected(Channel ch, String failure) {
         if (ch != channel) {
             return;
         }
-        if (ready) {
-            LOG.info("Lost connection to {}", describe());
-        }
+        boolean wasReady = ready;
         channel = null;
         ready = false;
+        if (wasReady) {
+            LOG.info("Lost connection to {}", describe());
+            scheduleReconnect();
+        } else {
+            attemptFailed(failure);
+        }
+    }
+
+    /** A connection attempt failed before its handshake was accepted. */
+    private void attemptFailed(String reason) {
+        if (onDemand && !closed) {
+            dropQueued(reason);
+        }
         scheduleReconnect();
+    }
+
+    /** Drops what waits for this address, and reports the requests among it as undelivered for {@code reason}. */
+    private void dropQueued(String reason) {
+        List<Long> requests = new ArrayList<>();
+        Object item;
+        while ((item = queue.poll()) != null) {
+            stats.messageDropped();
+            if (item instanceof Frame frame && frame.hasForwardRequest()) {
+                requests.add(frame.getForwardRequest().getId());
+            }
+        }
+        overflowing.set(false);
+        LOG.debug("Could not reach {} ({}); dropped {} queued requests", describe(), reason, requests.size());
+        if (!requests.isEmpty()) {
+            try {
+                undelivered.dropped(address, List.copyOf(requests), reason);
+            } catch (RuntimeException e) {
+                LOG.error("Reporting the requests undelivered to {} failed", describe(), e);
+            }
+        }
     }
 
     private void scheduleReconnect() {

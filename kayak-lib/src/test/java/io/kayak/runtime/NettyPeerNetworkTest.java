@@ -10,6 +10,7 @@ import io.kayak.transport.Rpc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,8 @@ class NettyPeerNetworkTest {
         final List<Message> messages = new CopyOnWriteArrayList<>();
         final List<Rpc> rpcs = new CopyOnWriteArrayList<>();
         final List<io.kayak.transport.SnapshotFrame> snapshotFrames = new CopyOnWriteArrayList<>();
+        /** What {@link #onUndelivered} reported, as "address ids reason". */
+        final List<String> undelivered = new CopyOnWriteArrayList<>();
         private final BiConsumer<Recorder, Rpc.Request> onRequest;
 
         Recorder(BiConsumer<Recorder, Rpc.Request> onRequest) {
@@ -47,6 +50,11 @@ class NettyPeerNetworkTest {
         @Override
         public void onSnapshot(io.kayak.transport.SnapshotFrame frame) {
             snapshotFrames.add(frame);
+        }
+
+        @Override
+        public void onUndelivered(String address, List<Long> requestIds, String reason) {
+            undelivered.add(address + " " + requestIds + " " + reason);
         }
     }
 
@@ -119,6 +127,23 @@ class NettyPeerNetworkTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(atB.messages).containsExactly(fine));
             assertThat(atB.rpcs).isEmpty();
             assertThat(a.stats().messagesDropped()).isZero();
+        }
+    }
+
+    @Test
+    void aRequestThatCannotBeDeliveredIsReportedWithItsAddressAndWhy() throws Exception {
+        try (NettyPeerNetwork a = new NettyPeerNetwork("127.0.0.1:0"); Socket refusing = new Socket()) {
+            // Bound but not listening: connections to it are refused for as long as it stays open.
+            refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String nobody = "127.0.0.1:" + refusing.getLocalPort();
+            Recorder atA = new Recorder((s, r) -> { });
+            a.start("c1", "a", atA);
+            a.send("nohost", new Rpc.Request(1, address(a), Rpc.Kind.JOIN, "a", address(a), null));
+            a.send(nobody, new Rpc.Request(2, address(a), Rpc.Kind.JOIN, "a", address(a), null));
+            a.send(nobody, Rpc.Response.ok(3, 1, 1, null)); // nobody here waits for an answer: not reported
+            await().atMost(WAIT).until(() -> atA.undelivered.size() == 2);
+            assertThat(atA.undelivered).containsExactly("nohost [1] not a host:port address",
+                    nobody + " [2] connection refused");
         }
     }
 

@@ -10,12 +10,17 @@ import java.util.function.UnaryOperator;
 
 /** A started transport on an ephemeral loopback port that records everything it receives, messages and rpcs. */
 final class Node implements AutoCloseable {
+    /** What {@link MessageHandler#onUndelivered} reported. */
+    record Undelivered(InetSocketAddress address, List<Long> requestIds, String reason) {
+    }
+
     final String id;
     final NettyTransport transport;
     final InetSocketAddress address;
     private final List<Message> received = new ArrayList<>();
     private final List<Rpc> receivedRpcs = new ArrayList<>();
     private final List<SnapshotFrame> receivedSnapshotFrames = new ArrayList<>();
+    private final List<Undelivered> undelivered = new ArrayList<>();
 
     private Node(String cluster, String id, InetSocketAddress listen, UnaryOperator<TransportOptions.Builder> tweak)
             throws IOException {
@@ -36,6 +41,11 @@ final class Node implements AutoCloseable {
                     @Override
                     public void onSnapshot(SnapshotFrame frame) {
                         recordSnapshotFrame(frame);
+                    }
+
+                    @Override
+                    public void onUndelivered(InetSocketAddress to, List<Long> requestIds, String reason) {
+                        recordUndelivered(new Undelivered(to, requestIds, reason));
                     }
                 });
         try {
@@ -106,6 +116,14 @@ final class Node implements AutoCloseable {
 
     private synchronized void recordSnapshotFrame(SnapshotFrame frame) {
         receivedSnapshotFrames.add(frame);
+    }
+
+    private synchronized void recordUndelivered(Undelivered report) {
+        undelivered.add(report);
+    }
+
+    synchronized List<Undelivered> undelivered() {
+        return new ArrayList<>(undelivered);
     }
 
     synchronized List<SnapshotFrame> receivedSnapshotFrames() {

@@ -10,8 +10,11 @@ import io.kayak.transport.proto.RaftProto.Frame;
 import io.kayak.transport.proto.RaftProto.HelloReply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Forwarded requests and answers travel by address alone, next to Raft messages and under the same rules. */
@@ -83,20 +86,51 @@ class TransportRpcTest {
         }
     }
 
+    /**
+     * A port that refuses every connection for as long as the socket is open: bound, so nobody else can listen
+     * there, but not listening.
+     */
+    static Socket refusingPort() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
+    }
+
     @Test
-    void aQueuedRpcWaitsForTheMemberToComeUp() throws Exception {
+    void aRequestToAnAddressThatRefusesIsDroppedAndReportedAndTheNextOneConnectsAfresh() throws Exception {
         try (Node a = Node.start("c1", "a")) {
             InetSocketAddress nobody;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                nobody = (InetSocketAddress) probe.getLocalSocketAddress();
+            try (Socket refusing = refusingPort()) {
+                nobody = (InetSocketAddress) refusing.getLocalSocketAddress();
+                a.transport.send(nobody, new Rpc.Request(4, "127.0.0.1:1", Rpc.Kind.REMOVE, "x", "", null));
+                await().atMost(WAIT).until(() -> !a.undelivered().isEmpty());
+                assertThat(a.undelivered()).containsExactly(
+                        new Node.Undelivered(nobody, List.of(4L), "connection refused"));
+                // Dropped, not retried: nothing is left to deliver there.
+                await().atMost(WAIT).until(a.transport.addressConnection(nobody)::dormant);
+                assertThat(a.stats().reconnects()).isZero();
+                assertThat(a.stats().messagesDropped()).isEqualTo(1);
             }
-            Rpc rpc = new Rpc.Request(4, "127.0.0.1:1", Rpc.Kind.REMOVE, "x", "", null);
-            a.transport.send(nobody, rpc);
-            await().atMost(WAIT).until(() -> a.stats().reconnects() >= 1);
+            // Once a member listens there, the next request connects again and arrives.
             try (Node b = Node.startOn("c1", "b", nobody)) {
+                Rpc rpc = new Rpc.Request(5, "127.0.0.1:1", Rpc.Kind.REMOVE, "x", "", null);
+                a.transport.send(nobody, rpc);
                 await().atMost(WAIT).until(() -> b.receivedRpcs().size() == 1);
                 RpcCodecTest.assertSameRpc(b.receivedRpcs().get(0), rpc);
+                assertThat(a.undelivered()).hasSize(1);
             }
+        }
+    }
+
+    @Test
+    void aRequestWhoseHandshakeIsRefusedIsReportedWithTheRefusal() throws Exception {
+        try (Node a = Node.start("cluster-x", "a"); Node b = Node.start("cluster-y", "b")) {
+            a.send(b, new Rpc.Request(6, "127.0.0.1:1", Rpc.Kind.REMOVE, "x", "", null));
+            await().atMost(WAIT).until(() -> !a.undelivered().isEmpty());
+            Node.Undelivered report = a.undelivered().get(0);
+            assertThat(report.requestIds()).containsExactly(6L);
+            assertThat(report.reason()).isEqualTo("handshake refused: expected cluster cluster-y, got cluster-x");
+            assertThat(b.receivedRpcs()).isEmpty();
         }
     }
 

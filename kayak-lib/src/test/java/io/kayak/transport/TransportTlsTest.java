@@ -53,6 +53,29 @@ class TransportTlsTest {
     }
 
     @Test
+    void aRequestFromAMemberWithACertificateOfAnotherCaIsReportedUndeliveredWithTheReason() throws Exception {
+        TestPki ca = TestPki.create(dir, "ca");
+        TestPki other = TestPki.create(dir, "other");
+        TlsFiles foreign = other.issue("x");
+        TlsFiles intruder = new TlsFiles(foreign.certificateChain(), foreign.privateKey(), ca.caFile());
+        try (Node b = tlsNode("b", ca.issue("b")); Node x = tlsNode("x", intruder)) {
+            // b distrusts x's certificate: x hears b's alert.
+            x.send(b, new Rpc.Request(7, "127.0.0.1:1", Rpc.Kind.REMOVE, "x", "", null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !x.undelivered().isEmpty());
+            assertThat(x.undelivered().get(0).requestIds()).containsExactly(7L);
+            assertThat(x.undelivered().get(0).reason())
+                    .startsWith("TLS handshake refused: certificate not trusted by that member's CA");
+        }
+        try (Node b = tlsNode("b", ca.issue("b")); Node y = tlsNode("y", other.issue("y"))) {
+            // y distrusts b's certificate itself.
+            y.send(b, new Rpc.Request(8, "127.0.0.1:1", Rpc.Kind.REMOVE, "y", "", null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !y.undelivered().isEmpty());
+            assertThat(y.undelivered().get(0).reason())
+                    .isEqualTo("TLS handshake refused: that member's certificate is not trusted by this member's CA");
+        }
+    }
+
+    @Test
     void aMemberWithAnExpiredCertificateIsRefused() throws Exception {
         TestPki ca = TestPki.create(dir, "ca");
         try (Node b = tlsNode("b", ca.issue("b")); Node x = tlsNode("x", ca.issueExpired("x"))) {
