@@ -20,8 +20,12 @@ public interface Log {
      * {@link HostOptions#completion()} names (by default one of the host's own, where callbacks may block).
      *
      * <p>Failures: {@link OverloadedException} and {@link NotLeaderException} mean nothing was appended.
+     * {@link EntryTooLargeException}, at once, for a payload above {@link HostOptions#maxEntryBytes()} (this
+     * member's, or the leader's when a follower forwards it): nothing was appended, and retrying cannot help.
      * {@link OutcomeUnknownException} (a timeout, or the leader lost leadership) means <strong>the entry may still
      * commit</strong>. {@link ClosedException} when the host closes first (the entry may still commit too).
+     *
+     * @throws NullPointerException when {@code payload} is null
      */
     CompletableFuture<Entry> append(byte[] payload);
 

@@ -79,6 +79,7 @@ public final class RaftHost implements Host, Log, Sync {
     private final SnapshotSender snapshotSender;
     private final SnapshotReceiver snapshotReceiver;
     private final AutoCompactor autoCompactor;
+    private final EntrySizeLimit entryLimit;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -86,6 +87,7 @@ public final class RaftHost implements Host, Log, Sync {
         LogStore rawStore = member.store();
         this.address = options.advertise();
         this.options = options;
+        this.entryLimit = new EntrySizeLimit(id, options.maxEntryBytes());
         this.store = new LockedLogStore(rawStore);
         this.network = network;
         long tickNanos = options.heartbeatInterval().toNanos();
@@ -243,7 +245,8 @@ public final class RaftHost implements Host, Log, Sync {
 
             @Override
             public void onRpc(Rpc rpc) {
-                if (rpc instanceof Rpc.Request request && refusedForClusterName(request)) {
+                if (rpc instanceof Rpc.Request request
+                        && (refusedForClusterName(request) || entryLimit.refuseForwarded(request, network))) {
                     return;
                 }
                 postQuietly(() -> loop.onRpc(rpc));
@@ -691,6 +694,11 @@ public final class RaftHost implements Host, Log, Sync {
     @Override
     public CompletableFuture<Entry> append(byte[] payload) {
         CompletableFuture<Entry> f = new CompletableFuture<>();
+        io.kayak.EntryTooLargeException tooLarge = entryLimit.check(payload);
+        if (tooLarge != null) {
+            f.completeExceptionally(tooLarge); // before it counts as pending: no retry could ever succeed
+            return f;
+        }
         if (stopping.get()) {
             f.completeExceptionally(new ClosedException("the host is closed"));
             return f;
