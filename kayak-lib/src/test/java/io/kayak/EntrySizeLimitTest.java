@@ -9,6 +9,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The entry size limit end to end, over real TCP where frames matter: an entry at the limit reaches every member by
  * every path (forwarded by a follower, replicated, read back after a restart, carried in a snapshot); one byte more
- * is refused at once, wherever it is appended, and leaves nothing behind.
+ * is refused at once, wherever it is appended, and leaves nothing behind; a peer that sends a frame above the frame
+ * limit anyway is cut off and counted.
  */
 class EntrySizeLimitTest {
     @TempDir
@@ -182,6 +188,38 @@ class EntrySizeLimitTest {
         assertThatThrownBy(() -> a.log().append(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("payload");
         assertThat(registry.get("kayak.appends.pending").tag("member", "a").gauge().value()).isZero();
+    }
+
+    @Test
+    void aPeerSendingAFrameAboveTheLimitIsCutOffAndCounted() throws Exception {
+        Host a = start("a", o -> o.meterRegistry(registry));
+        String[] hostPort = a.address().split(":");
+        try (Socket raw = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            raw.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(raw.getOutputStream());
+            out.writeInt(TransportOptions.DEFAULT_MAX_FRAME_BYTES + 1);
+            out.write(new byte[1024]);
+            out.flush();
+            assertClosedByPeer(raw.getInputStream());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter("kayak.transport.oversize.frames") == 1);
+        assertThat(counter("kayak.transport.protocol.errors")).isEqualTo(1);
+        assertThat(counter("kayak.transport.oversize.dropped")).isZero();
+        a.log().append(bytes("still serving")).get(30, TimeUnit.SECONDS);
+    }
+
+    private double counter(String name) {
+        return registry.get(name).tag("member", "a").functionCounter().count();
+    }
+
+    private static void assertClosedByPeer(InputStream in) throws IOException {
+        try {
+            assertThat(in.read()).as("the member must close the connection without answering").isEqualTo(-1);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the member kept the connection open", e);
+        } catch (IOException reset) {
+            // a reset is a close too: the member closed with our bytes unread
+        }
     }
 
     private static EntryTooLargeException cause(CompletableFuture<Entry> refused) {
