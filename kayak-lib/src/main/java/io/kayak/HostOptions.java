@@ -1,6 +1,6 @@
 package io.kayak;
 
-import io.kayak.runtime.PeerNetwork;
+import io.kayak.runtime.EntrySizeLimit;
 import io.kayak.TlsFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +28,9 @@ import java.util.Objects;
  *   binding their ports, a first election, perhaps a retried one), short enough that a wrong address list is
  *   reported while someone still watches</td></tr>
  *   <tr><td>maxPendingAppends / maxPendingBytes</td><td>10,000 appends / 64 MiB in flight on this member</td></tr>
+ *   <tr><td>maxEntryBytes</td><td>4 MiB per payload ({@link #DEFAULT_MAX_ENTRY_BYTES}, which says why), or less when
+ *   a smaller segmentCapacity or maxPendingBytes leaves less room; larger appends fail with
+ *   {@link EntryTooLargeException}</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
  *   <tr><td>tls</td><td>none: members talk plaintext</td></tr>
@@ -45,6 +48,19 @@ import java.util.Objects;
  * </table>
  */
 public final class HostOptions {
+    /**
+     * The default entry size limit, 4 MiB: "a few MiB", the order of etcd's 1.5 MiB request limit, with room for
+     * kayak-server's largest command (a CAS of a 1 KiB key and two 1 MiB values, just over 2 MiB). Small against
+     * what an entry must fit: a quarter of the transport's 16 MiB frame limit, a sixteenth of a 64 MiB log segment
+     * (so little of a segment's tail goes unused), and 64 MiB of pending bytes still admit 16 appends at the limit.
+     * The cost of a large entry is latency: the AppendEntries carrying it is four times the core's 1 MiB batches and
+     * takes 34 ms to cross a 1 Gbit/s link, about one heartbeat interval and a tenth of the election timeout, while
+     * the heartbeats queued behind it wait; and an entry at the limit no longer fits the 4 MiB cache of recent
+     * entries, so replication reads it back from disk. Up to 16 MiB less 64 KiB can be set
+     * ({@link Builder#maxEntryBytes}); slow links call for less.
+     */
+    public static final int DEFAULT_MAX_ENTRY_BYTES = 4 << 20;
+
     private final String id;
     private final String listen;
     private final String advertise;
@@ -67,6 +83,7 @@ public final class HostOptions {
     private final long compactAfterBytes;
     private final long compactTrailingEntries;
     private final Completion completion;
+    private final int maxEntryBytes;
 
     private HostOptions(Builder b) {
         this.completion = Objects.requireNonNull(b.completion, "completion");
@@ -97,6 +114,9 @@ public final class HostOptions {
         if (electionTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("the election timeout must be at least two heartbeat intervals");
         }
+        this.maxEntryBytes = b.maxEntryBytes == 0
+                ? EntrySizeLimit.defaultFor(segmentCapacity, maxPendingBytes) : b.maxEntryBytes;
+        EntrySizeLimit.validate(maxEntryBytes, segmentCapacity, maxPendingBytes);
     }
 
     public static Builder builder() {
@@ -174,6 +194,16 @@ public final class HostOptions {
         return maxPendingBytes;
     }
 
+    /**
+     * The largest payload {@link Log#append} accepts, in bytes; a larger one fails with
+     * {@link EntryTooLargeException} before anything is queued. A leader applies its own limit to the appends
+     * followers forward to it.
+     */
+    public int maxEntryBytes() {
+        return maxEntryBytes;
+    }
+
+
     /** Where the host's metrics go, or {@code null} for none. */
     public @Nullable MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -245,6 +275,8 @@ public final class HostOptions {
         private long compactAfterBytes = 128L << 20;
         private long compactTrailingEntries = 5_000;
         private Completion completion = Completion.DISPATCH_THREAD;
+        /** 0 until set: the default then depends on the segment capacity and the pending-bytes limit. */
+        private int maxEntryBytes;
 
         private Builder() {
         }
@@ -360,6 +392,21 @@ public final class HostOptions {
             this.maxPendingBytes = bytes;
             return this;
         }
+
+        /**
+         * Sets the largest payload an append may carry (default {@link #DEFAULT_MAX_ENTRY_BYTES}). Every entry must
+         * fit one transport frame with room for its framing (so at most 16 MiB less 64 KiB), one log segment
+         * ({@link #segmentCapacity} less 57 bytes of headers) and {@link #maxPendingBytes}; {@link #build()} refuses
+         * a value that does not. Give every member the same limit: a leader refuses forwarded appends above its own.
+         */
+        public Builder maxEntryBytes(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxEntryBytes must be at least 1, not " + bytes);
+            }
+            this.maxEntryBytes = bytes;
+            return this;
+        }
+
 
         /** Publishes the host's metrics (see the {@code kayak.*} meters) to {@code registry}. */
         public Builder meterRegistry(MeterRegistry registry) {

@@ -36,12 +36,13 @@ public interface Log {
      *   first: <strong>the entry may still commit</strong>, so a retry may apply it twice;</li>
      *   <li>{@link ClosedException}: the host was closed (before or while the append was pending; in the latter case
      *   the entry may still commit);</li>
-     *   <li>{@link MemberRemovedException}: this member was removed from the cluster; nothing was appended.</li>
+     *   <li>{@link MemberRemovedException}: this member was removed from the cluster; nothing was appended;</li>
+     *   <li>{@link EntryTooLargeException}, at once: the payload is larger than {@link HostOptions#maxEntryBytes()}
+     *   (this member's, or the leader's when a follower forwards it); nothing was appended, and a retry never
+     *   succeeds.</li>
      * </ul>
      *
-     * @throws NullPointerException   when {@code payload} is null
-     * @throws EntryTooLargeException when {@code payload} is larger than {@link HostOptions#maxEntryBytes()}; nothing
-     *                                was appended, and a retry never succeeds
+     * @throws NullPointerException when {@code payload} is null
      */
     CompletableFuture<Entry> append(byte[] payload);
 

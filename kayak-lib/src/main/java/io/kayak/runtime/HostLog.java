@@ -37,12 +37,13 @@ final class HostLog implements Log {
     private final SnapshotStore snapshots;
     private final AutoCompactor autoCompactor;
     private final Runnable refuseOnLoop;
+    private final EntrySizeLimit entryLimit;
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
 
     HostLog(String id, HostOptions options, RaftLoop loop, LogStore store, AppliedWatch applied, HostState state,
             RequestGate gate, LeaderWait leaderWait, Compactor compactor, SnapshotStore snapshots,
-            AutoCompactor autoCompactor, Runnable refuseOnLoop) {
+            AutoCompactor autoCompactor, Runnable refuseOnLoop, EntrySizeLimit entryLimit) {
         this.id = id;
         this.options = options;
         this.loop = loop;
@@ -55,6 +56,7 @@ final class HostLog implements Log {
         this.snapshots = snapshots;
         this.autoCompactor = autoCompactor;
         this.refuseOnLoop = refuseOnLoop;
+        this.entryLimit = entryLimit;
     }
 
     /** How many appends wait for their outcome on this member (a metric). */
@@ -68,6 +70,10 @@ final class HostLog implements Log {
         CompletableFuture<Entry> refused = gate.refused();
         if (refused != null) {
             return refused;
+        }
+        io.kayak.EntryTooLargeException tooLarge = entryLimit.check(payload);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(tooLarge); // before it counts as pending: no retry can succeed
         }
         long count = pendingAppends.incrementAndGet();
         long bytes = pendingBytes.addAndGet(payload.length);

@@ -70,8 +70,10 @@ final class HostMetrics {
 
     /**
      * Publishes the transport's counters of refused and failed connections: {@code kayak.transport.protocol.errors},
-     * {@code kayak.transport.tls.failures}, {@code kayak.transport.handshakes.rejected} and
-     * {@code kayak.transport.connections.refused}, so hostile or misconfigured peers show up in monitoring.
+     * {@code kayak.transport.tls.failures}, {@code kayak.transport.handshakes.rejected},
+     * {@code kayak.transport.connections.refused} and {@code kayak.transport.oversize.frames}, so hostile or
+     * misconfigured peers show up in monitoring; and {@code kayak.transport.oversize.dropped}, frames this member
+     * could not send for their size.
      */
     void transport(TransportStats stats) {
         FunctionCounter.builder("kayak.transport.protocol.errors", stats, TransportStats::protocolErrors)
@@ -84,6 +86,11 @@ final class HostMetrics {
                 .register(registry);
         FunctionCounter.builder("kayak.transport.connections.refused", stats, TransportStats::connectionsRefused)
                 .description("inbound connections closed at the connection limit").tags(tags).register(registry);
+        FunctionCounter.builder("kayak.transport.oversize.frames", stats, TransportStats::oversizeFrames)
+                .description("connections closed because the peer sent a frame above the frame limit").tags(tags)
+                .register(registry);
+        FunctionCounter.builder("kayak.transport.oversize.dropped", stats, TransportStats::oversizeFramesDropped)
+                .description("frames not sent because they exceed the frame limit").tags(tags).register(registry);
     }
 
     void committed(int entries) {

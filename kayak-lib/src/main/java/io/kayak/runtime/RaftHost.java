@@ -84,6 +84,7 @@ public final class RaftHost implements Host {
     private final SnapshotSender snapshotSender;
     private final SnapshotReceiver snapshotReceiver;
     private final AutoCompactor autoCompactor;
+    private final EntrySizeLimit entryLimit;
 
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
         this.id = member.id();
@@ -91,6 +92,7 @@ public final class RaftHost implements Host {
         LogStore rawStore = member.store();
         this.address = options.advertise();
         this.options = options;
+        this.entryLimit = new EntrySizeLimit(id, options.maxEntryBytes());
         this.store = new LockedLogStore(rawStore);
         this.network = network;
         long tickNanos = options.heartbeatInterval().toNanos();
@@ -174,7 +176,7 @@ public final class RaftHost implements Host {
             loop.snapshotSender(snapshotSender);
         }
         this.log = new HostLog(id, options, loop, store, applied, state, gate, leaderWait, compactor,
-                snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"));
+                snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"), entryLimit);
         logRef[0] = log;
         this.sync = new HostSync(options, loop, gate, leaderWait, acks);
         state.onRemovalChange(removed -> {
@@ -272,7 +274,8 @@ public final class RaftHost implements Host {
 
             @Override
             public void onRpc(Rpc rpc) {
-                if (rpc instanceof Rpc.Request request && refusedForClusterName(request)) {
+                if (rpc instanceof Rpc.Request request
+                        && (refusedForClusterName(request) || entryLimit.refuseForwarded(request, network))) {
                     return;
                 }
                 postQuietly(() -> loop.onRpc(rpc));

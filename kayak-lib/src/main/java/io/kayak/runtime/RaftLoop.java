@@ -650,6 +650,7 @@ final class RaftLoop {
                     : r.leaderAddress());
             case OVERLOADED: return new OverloadedException(r.message());
             case OUTCOME_UNKNOWN: return new OutcomeUnknownException(r.message());
+            case ENTRY_TOO_LARGE: return new io.kayak.EntryTooLargeException(r.message(), r.index(), r.term());
             default: return new KayakException(r.message());
         }
     }

@@ -60,6 +60,15 @@ public record StorageOptions(int segmentCapacity, long cacheBytes, FileLayer fil
 
     /** The largest payload a log entry may carry with these settings. */
     public int maxPayloadBytes() {
+        return maxPayloadBytes(segmentCapacity);
+    }
+
+    /**
+     * The largest payload a log entry may carry in segments of {@code segmentCapacity} bytes: the capacity less the
+     * segment's header (32 bytes, {@code Segment.HEADER_SIZE}) and the record's (25,
+     * {@code RecordFormat.HEADER_SIZE}).
+     */
+    public static int maxPayloadBytes(int segmentCapacity) {
         return segmentCapacity - Segment.HEADER_SIZE - RecordFormat.HEADER_SIZE;
     }
 }

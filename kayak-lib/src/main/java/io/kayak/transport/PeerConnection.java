@@ -72,6 +72,8 @@ final class PeerConnection {
     // Confined to the event loop.
     private Channel channel;
     private boolean ready;
+    /** Whether this connection logged a frame dropped for its size: the first is logged, the rest only counted. */
+    private boolean oversizeLogged;
     private ScheduledFuture<?> reconnect;
 
     /** @param undelivered told what an address connection drops unsent; unused by a member connection */
@@ -202,16 +204,23 @@ final class PeerConnection {
     }
 
     /**
-     * Drops (counts and logs) a frame above the frame limit: the peer would close the connection on it, and every
-     * retransmission would do the same.
+     * Drops a frame above the frame limit: the peer would close the connection on it, and every retransmission
+     * would do the same. Counted every time, logged once per connection: Raft retransmits an entry it cannot
+     * deliver at every heartbeat, and a log line each time would bury everything else. The drain goes on with the
+     * next queued frame, so what follows is not held up.
      */
     private boolean tooLarge(Frame.BodyCase kind, int size) {
         if (size <= options.maxFrameBytes()) {
             return false;
         }
         stats.messageDropped();
-        LOG.error("Dropped a {} for {}: {} bytes exceed the {}-byte frame limit", kind, describe(), size,
-                options.maxFrameBytes());
+        stats.oversizeFrameDropped();
+        if (!oversizeLogged) {
+            oversizeLogged = true;
+            LOG.error("Dropped a {} for {}: {} bytes exceed the {}-byte frame limit; further frames above the limit"
+                    + " on this connection are dropped and counted (oversizeFramesDropped) without a log line",
+                    kind, describe(), size, options.maxFrameBytes());
+        }
         return true;
     }
 
@@ -239,6 +248,7 @@ final class PeerConnection {
             return;
         }
         ready = true;
+        oversizeLogged = false;
         backoff.reset();
         LOG.info("Connected to {}", describe());
         drain();

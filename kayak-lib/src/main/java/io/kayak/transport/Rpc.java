@@ -11,8 +11,12 @@ public sealed interface Rpc {
      */
     enum Kind { APPEND, JOIN, REMOVE, TRANSFER_LEADERSHIP, REMOVED }
 
-    /** Why a request failed. */
-    enum Error { NONE, NOT_LEADER, OVERLOADED, REFUSED, OUTCOME_UNKNOWN }
+    /**
+     * Why a request failed. {@code ENTRY_TOO_LARGE}: a forwarded APPEND's payload exceeds the answering member's
+     * entry size limit ({@code HostOptions.maxEntryBytes}); the answer's {@code index} is the payload's size and its
+     * {@code term} that limit.
+     */
+    enum Error { NONE, NOT_LEADER, OVERLOADED, REFUSED, OUTCOME_UNKNOWN, ENTRY_TOO_LARGE }
 
     /**
      * A request.
@@ -43,7 +47,8 @@ public sealed interface Rpc {
 
     /**
      * An answer. On success ({@code error == NONE}) {@code index}/{@code term} locate the entry that carries the
-     * request, and for a JOIN {@code configuration} is the encoded configuration that admits the newcomer.
+     * request, and for a JOIN {@code configuration} is the encoded configuration that admits the newcomer. For
+     * {@link Error#ENTRY_TOO_LARGE} they are the refused payload's size and the limit it exceeded.
      */
     record Response(long id, Error error, String message, String leaderAddress, long index, long term,
                     byte[] configuration, String clusterId) implements Rpc {
@@ -60,6 +65,11 @@ public sealed interface Rpc {
 
         public static Response error(long id, Error error, String message, String leaderAddress) {
             return new Response(id, error, message, leaderAddress, 0, 0, null, "");
+        }
+
+        /** Refuses a forwarded APPEND whose payload of {@code size} bytes exceeds {@code limit}. */
+        public static Response entryTooLarge(long id, String message, long size, long limit) {
+            return new Response(id, Error.ENTRY_TOO_LARGE, message, "", size, limit, null, "");
         }
 
         /** This answer as sent by a member of {@code cluster} (the transport stamps every answer it sends). */

@@ -200,6 +200,8 @@ public final class RpcCodec {
                 return Rpc.Error.REFUSED;
             case FORWARD_ERROR_OUTCOME_UNKNOWN:
                 return Rpc.Error.OUTCOME_UNKNOWN;
+            case FORWARD_ERROR_ENTRY_TOO_LARGE:
+                return Rpc.Error.ENTRY_TOO_LARGE;
             default:
                 throw new ProtocolException("forwarded answer with unspecified outcome");
         }
@@ -217,6 +219,8 @@ public final class RpcCodec {
                 return ForwardError.FORWARD_ERROR_REFUSED;
             case OUTCOME_UNKNOWN:
                 return ForwardError.FORWARD_ERROR_OUTCOME_UNKNOWN;
+            case ENTRY_TOO_LARGE:
+                return ForwardError.FORWARD_ERROR_ENTRY_TOO_LARGE;
             default:
                 throw new IllegalArgumentException("no wire form for outcome " + error);
         }

@@ -16,6 +16,7 @@ public final class TransportStats {
     private final LongAdder rpcsDelivered = new LongAdder();
     private final LongAdder messagesDropped = new LongAdder();
     private final LongAdder oversizeFrames = new LongAdder();
+    private final LongAdder oversizeFramesDropped = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder handshakesRefused = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
@@ -63,6 +64,15 @@ public final class TransportStats {
     /** Inbound frames whose length prefix exceeded the frame limit; each closed its connection. */
     public long oversizeFrames() {
         return oversizeFrames.sum();
+    }
+
+    /**
+     * Outbound frames this member did not write because they exceed its own frame limit (the peer would close the
+     * connection on each); also counted in {@link #messagesDropped()}. A correct member never builds one: the
+     * entry size limit keeps every entry, and so every batch, below the frame limit.
+     */
+    public long oversizeFramesDropped() {
+        return oversizeFramesDropped.sum();
     }
 
     /**
@@ -135,6 +145,10 @@ public final class TransportStats {
         oversizeFrames.increment();
     }
 
+    void oversizeFrameDropped() {
+        oversizeFramesDropped.increment();
+    }
+
     void protocolError() {
         protocolErrors.increment();
     }
@@ -157,7 +171,8 @@ public final class TransportStats {
                 + ", bytesSent=" + bytesSent() + ", bytesReceived=" + bytesReceived()
                 + ", messagesDelivered=" + messagesDelivered() + ", rpcsDelivered=" + rpcsDelivered()
                 + ", messagesDropped=" + messagesDropped()
-                + ", oversizeFrames=" + oversizeFrames() + ", protocolErrors=" + protocolErrors()
+                + ", oversizeFrames=" + oversizeFrames() + ", oversizeFramesDropped=" + oversizeFramesDropped()
+                + ", protocolErrors=" + protocolErrors()
                 + ", handshakesRefused=" + handshakesRefused() + ", handshakesRejected=" + handshakesRejected()
                 + ", reconnects=" + reconnects() + ", tlsFailures=" + tlsFailures()
                 + ", connectionsRefused=" + connectionsRefused() + "}";

@@ -27,7 +27,8 @@ class RpcCodecTest {
                 Rpc.Response.error(3, Rpc.Error.NOT_LEADER, "not the leader", "10.0.0.2:7000"),
                 Rpc.Response.error(4, Rpc.Error.OVERLOADED, "busy", ""),
                 Rpc.Response.error(5, Rpc.Error.REFUSED, "already a member", ""),
-                Rpc.Response.error(Long.MIN_VALUE, Rpc.Error.OUTCOME_UNKNOWN, "lost leadership", ""));
+                Rpc.Response.error(Long.MIN_VALUE, Rpc.Error.OUTCOME_UNKNOWN, "lost leadership", ""),
+                Rpc.Response.entryTooLarge(8, "a payload of 3000001 bytes exceeds ...", 3_000_001, 2 << 20));
     }
 
     /** Rpc records hold arrays, whose equals is identity: compare field by field. */

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.kayak.core.Entry;
 import io.kayak.core.Message;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +56,32 @@ class TransportProtocolErrorTest {
             assertThat(a.stats().reconnects()).isZero();
             assertThat(b.stats().protocolErrors()).isZero();
         }
+    }
+
+    @Test
+    void aSenderCountsEveryFrameAboveItsLimitButLogsOnlyTheFirstOfAConnection() throws Exception {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try (Node b = Node.start("c1", "b"); Node a = Node.start("c1", "a", o -> o.maxFrameBytes(1024))) {
+            Message before = new Message.TimeoutNow("a", "b", 1);
+            Message after = new Message.TimeoutNow("a", "b", 2);
+            a.send(b, before);
+            for (int i = 0; i < 30; i++) {
+                a.send(b, append(2000)); // a second of Raft retransmitting an entry it cannot deliver
+            }
+            a.send(b, after);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(b.received()).containsExactly(before, after));
+            assertThat(a.stats().oversizeFramesDropped()).isEqualTo(30);
+            assertThat(a.stats().messagesDropped()).isEqualTo(30);
+            assertThat(a.stats().reconnects()).isZero();
+        } finally {
+            System.setErr(stderr);
+            stderr.print(log.toString(StandardCharsets.UTF_8));
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("Dropped a APPEND_REQUEST for member b"))).hasSize(1);
     }
 
     @Test
