@@ -119,6 +119,7 @@ public final class HostOptions {
         EntrySizeLimit.validate(maxEntryBytes, segmentCapacity, maxPendingBytes);
     }
 
+    /** A builder with every setting at its default (see the table above). */
     public static Builder builder() {
         return new Builder();
     }
@@ -128,10 +129,12 @@ public final class HostOptions {
         return id;
     }
 
+    /** The {@code host:port} this member listens on for its peers (port 0: any free port). */
     public String listen() {
         return listen;
     }
 
+    /** The {@code host:port} other members dial to reach this one (by default the listen address). */
     public String advertise() {
         return advertise;
     }
@@ -166,14 +169,17 @@ public final class HostOptions {
         return dataDir;
     }
 
+    /** How often a leader sends heartbeats; also the tick of the Raft clock. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
     }
 
+    /** How long a follower waits without hearing from a leader before it campaigns (randomized in [1x, 2x)). */
     public Duration electionTimeout() {
         return electionTimeout;
     }
 
+    /** How long appends, read barriers and administrative calls may take, elections included. */
     public Duration requestTimeout() {
         return requestTimeout;
     }
@@ -186,10 +192,12 @@ public final class HostOptions {
         return joinTimeout;
     }
 
+    /** How many appends may await their outcome on this member before new ones are refused as overloaded. */
     public int maxPendingAppends() {
         return maxPendingAppends;
     }
 
+    /** How many payload bytes may await their outcome on this member before new appends are refused. */
     public long maxPendingBytes() {
         return maxPendingBytes;
     }
@@ -326,6 +334,7 @@ public final class HostOptions {
             return this;
         }
 
+        /** Sets the capacity of one log segment file, in bytes (at least 4096). */
         public Builder segmentCapacity(int bytes) {
             if (bytes < 4096) {
                 throw new IllegalArgumentException("a segment needs at least 4096 bytes, not " + bytes);
@@ -334,36 +343,43 @@ public final class HostOptions {
             return this;
         }
 
+        /** Sets this member's id ({@code null}: keep the stored one, or choose one at first start). */
         public Builder id(String id) {
             this.id = id;
             return this;
         }
 
+        /** Sets the {@code host:port} to listen on for peers; port 0 binds any free port. */
         public Builder listen(String hostPort) {
             this.listen = hostPort;
             return this;
         }
 
+        /** Sets the {@code host:port} other members dial, when it differs from the listen address (NAT, proxies). */
         public Builder advertise(String hostPort) {
             this.advertise = hostPort;
             return this;
         }
 
+        /** Sets the data directory ({@code null}: keep everything in memory, lost on close). */
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
             return this;
         }
 
+        /** Sets the heartbeat interval, the tick of the Raft clock. */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = interval;
             return this;
         }
 
+        /** Sets the election timeout; it must be at least two heartbeat intervals. */
         public Builder electionTimeout(Duration timeout) {
             this.electionTimeout = timeout;
             return this;
         }
 
+        /** Sets how long appends, read barriers and administrative calls may take. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
             return this;
@@ -383,11 +399,13 @@ public final class HostOptions {
             return this;
         }
 
+        /** Sets how many appends may await their outcome on this member. */
         public Builder maxPendingAppends(int count) {
             this.maxPendingAppends = count;
             return this;
         }
 
+        /** Sets how many payload bytes may await their outcome on this member; at least {@link #maxEntryBytes}. */
         public Builder maxPendingBytes(long bytes) {
             this.maxPendingBytes = bytes;
             return this;
@@ -414,21 +432,25 @@ public final class HostOptions {
             return this;
         }
 
+        /** Sets the cluster's name, which every member of one cluster shares. */
         public Builder cluster(String name) {
             this.cluster = name;
             return this;
         }
 
+        /** Sets how far behind the commit index a learner may be and still count as caught up. */
         public Builder promotionLag(long entries) {
             this.promotionLag = entries;
             return this;
         }
 
+        /** Sets how long a learner must stay caught up before the leader promotes it to voter. */
         public Builder promotionDelay(Duration delay) {
             this.promotionDelay = delay;
             return this;
         }
 
+        /** For {@link Kayak#join}: names the member this one replaces in one joint configuration change. */
         public Builder replaces(String memberId) {
             this.replaces = memberId;
             return this;
@@ -440,6 +462,11 @@ public final class HostOptions {
             return this;
         }
 
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException when settings contradict each other (each message names them)
+         */
         public HostOptions build() {
             return new HostOptions(this);
         }

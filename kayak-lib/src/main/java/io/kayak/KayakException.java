@@ -4,10 +4,12 @@ package io.kayak;
 public class KayakException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public KayakException(String message) {
         super(message);
     }
 
+    /** An exception with {@code message}, caused by {@code cause}. */
     public KayakException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,6 +8,7 @@ public final class NotLeaderException extends KayakException {
     private static final long serialVersionUID = 1L;
     private final String leaderAddress;
 
+    /** An exception with {@code message}; {@code leaderAddress} is the leader's address when known, else null. */
     public NotLeaderException(String message, String leaderAddress) {
         super(message);
         this.leaderAddress = leaderAddress;

@@ -7,6 +7,7 @@ package io.kayak;
 public final class OutOfBoundsException extends KayakException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public OutOfBoundsException(String message) {
         super(message);
     }

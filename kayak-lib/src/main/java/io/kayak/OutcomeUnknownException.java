@@ -8,6 +8,7 @@ package io.kayak;
 public final class OutcomeUnknownException extends KayakException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public OutcomeUnknownException(String message) {
         super(message);
     }

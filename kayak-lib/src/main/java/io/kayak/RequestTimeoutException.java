@@ -4,6 +4,7 @@ package io.kayak;
 public final class RequestTimeoutException extends KayakException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public RequestTimeoutException(String message) {
         super(message);
     }

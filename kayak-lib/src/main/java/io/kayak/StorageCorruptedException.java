@@ -10,6 +10,7 @@ import java.nio.file.Path;
 public final class StorageCorruptedException extends StorageException {
     private static final long serialVersionUID = 1L;
 
+    /** Corruption in {@code file} at {@code offset}; {@code message} says what was expected there. */
     public StorageCorruptedException(Path file, long offset, String message) {
         super(file, offset, "corrupted: " + message);
     }

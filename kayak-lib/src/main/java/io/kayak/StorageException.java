@@ -14,12 +14,14 @@ public class StorageException extends KayakException {
     private final transient Path file;
     private final long offset;
 
+    /** A problem with {@code file} at {@code offset} ({@link #NO_OFFSET} for the whole file), caused by {@code cause}. */
     public StorageException(Path file, long offset, String message, Throwable cause) {
         super(describe(file, offset, message), cause);
         this.file = file;
         this.offset = offset;
     }
 
+    /** A problem with {@code file} at {@code offset} ({@link #NO_OFFSET} for the whole file). */
     public StorageException(Path file, long offset, String message) {
         this(file, offset, message, null);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 public final class StorageFailedException extends StorageException {
     private static final long serialVersionUID = 1L;
 
+    /** The failure of an operation on {@code file}, with the I/O error as {@code cause}. */
     public StorageFailedException(Path file, String message, Throwable cause) {
         super(file, NO_OFFSET, "storage failed: " + message, cause);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 public final class StorageLockedException extends StorageException {
     private static final long serialVersionUID = 1L;
 
+    /** The lock {@code lockFile} is held; {@code why} says by whom, when known. */
     public StorageLockedException(Path lockFile, String why) {
         super(lockFile, NO_OFFSET, "the data directory is locked: " + why);
     }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param trustedCa        the cluster's CA certificate(s) (PEM)
  */
 public record TlsFiles(Path certificateChain, Path privateKey, Path trustedCa) {
+    /** Checks that every path is given. */
     public TlsFiles {
         Objects.requireNonNull(certificateChain, "certificateChain");
         Objects.requireNonNull(privateKey, "privateKey");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 public final class UnsupportedFormatException extends StorageException {
     private static final long serialVersionUID = 1L;
 
+    /** {@code file} holds format version {@code found}; this build reads up to {@code supported}. */
     public UnsupportedFormatException(Path file, long offset, int found, int supported) {
         super(file, offset, "format version " + found + " is not supported; this build reads up to version "
                 + supported);
