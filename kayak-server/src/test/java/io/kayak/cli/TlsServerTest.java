@@ -69,7 +69,7 @@ class TlsServerTest {
         HostOptions options = HostOptions.builder().id(id).listen("127.0.0.1:" + freePort()).tls(tls)
                 .requestTimeout(Duration.ofSeconds(2)).meterRegistry(metrics).build();
         Host host = joinThrough.isEmpty() ? Kayak.start(options) : Kayak.join(options, joinThrough);
-        open.add(host::stop);
+        open.add(host::close);
         return host;
     }
 
