@@ -83,7 +83,9 @@ class GuideSnippetsTest {
         List<String> imports = lines.subList(0, code).stream().filter(l -> !l.isBlank())
                 .collect(Collectors.toList());
         String body = String.join("\n", lines.subList(code, lines.size()));
-        String head = lines.isEmpty() ? "(empty)" : lines.get(Math.min(code, lines.size() - 1));
+        String head = lines.subList(code, lines.size()).stream().map(String::strip)
+                .filter(l -> !l.startsWith("/*") && !l.startsWith("*") && !l.startsWith("//")).findFirst()
+                .orElse(lines.isEmpty() ? "(empty)" : lines.get(0).strip());
         Optional<Map.Entry<String, String>> file = sources.entrySet().stream()
                 .filter(e -> !body.isEmpty() && e.getValue().contains(body)).findFirst();
         if (file.isEmpty()) {
