@@ -344,7 +344,7 @@ public final class HostOptions {
         }
 
         /** Sets this member's id ({@code null}: keep the stored one, or choose one at first start). */
-        public Builder id(String id) {
+        public Builder id(@Nullable String id) {
             this.id = id;
             return this;
         }
@@ -356,13 +356,13 @@ public final class HostOptions {
         }
 
         /** Sets the {@code host:port} other members dial, when it differs from the listen address (NAT, proxies). */
-        public Builder advertise(String hostPort) {
+        public Builder advertise(@Nullable String hostPort) {
             this.advertise = hostPort;
             return this;
         }
 
         /** Sets the data directory ({@code null}: keep everything in memory, lost on close). */
-        public Builder dataDir(Path dir) {
+        public Builder dataDir(@Nullable Path dir) {
             this.dataDir = dir;
             return this;
         }
@@ -427,7 +427,7 @@ public final class HostOptions {
 
 
         /** Publishes the host's metrics (see the {@code kayak.*} meters) to {@code registry}. */
-        public Builder meterRegistry(MeterRegistry registry) {
+        public Builder meterRegistry(@Nullable MeterRegistry registry) {
             this.meterRegistry = registry;
             return this;
         }
@@ -451,13 +451,13 @@ public final class HostOptions {
         }
 
         /** For {@link Kayak#join}: names the member this one replaces in one joint configuration change. */
-        public Builder replaces(String memberId) {
+        public Builder replaces(@Nullable String memberId) {
             this.replaces = memberId;
             return this;
         }
 
         /** Mutual TLS between members with these PEM files ({@code null}, the default, for plaintext). */
-        public Builder tls(TlsFiles files) {
+        public Builder tls(@Nullable TlsFiles files) {
             this.tls = files;
             return this;
         }

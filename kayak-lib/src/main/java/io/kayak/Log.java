@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public interface Log {
     /**
      * Appends {@code payload} to the log, from any member: a follower forwards it to the leader. The future completes
-     * with the committed entry (index, term) once it is committed and applied on this member, on the thread
+     * with the committed entry (index, term) once it is committed and handed to this member's listeners, on the thread
      * {@link HostOptions#completion()} names (by default one of the host's own, where callbacks may block).
      *
      * <p>The payload is copied: the caller may reuse the array at once. Completion means the entry is committed and

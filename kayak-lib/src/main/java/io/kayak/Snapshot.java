@@ -1,5 +1,7 @@
 package io.kayak;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -24,7 +26,7 @@ public interface Snapshot extends AutoCloseable {
      * @throws StorageCorruptedException when the file is damaged (each event has a CRC)
      * @throws ClosedException           after {@link #close()}
      */
-    byte[] next();
+    byte @Nullable [] next();
 
     /** Closes the file; safe to call more than once. */
     @Override

@@ -1,5 +1,7 @@
 package io.kayak;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The application's side of automatic compaction: when the log has grown past the thresholds of
  * {@link HostOptions} ({@code compactAfterEntries}, {@code compactAfterBytes}), the host asks the registered
@@ -24,5 +26,5 @@ public interface SnapshotProvider {
      *         rebuilding); the host asks again later
      * @throws Exception any failure: logged and retried later with back-off
      */
-    CapturedState capture() throws Exception;
+    @Nullable CapturedState capture() throws Exception;
 }

@@ -26,7 +26,9 @@ public interface Sync {
     long acked();
 
     /**
-     * Completes once {@link #ack} has reached {@code index}; fails with {@link ClosedException} when the host closes
+     * Completes once {@link #ack} has reached {@code index}, on the thread that made that {@code ack} (usually the
+     * application's applier: keep dependent callbacks short, or move them to an executor of your own); it waits for
+     * the application without a deadline of its own. Fails with {@link ClosedException} when the host closes
      * first.
      */
     CompletableFuture<Void> sync(long index);
