@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * <table>
  *   <caption>Defaults</caption>
  *   <tr><td>id</td><td>kept from the data directory; else chosen at first start</td></tr>
- *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}</td></tr>
- *   <tr><td>advertise</td><td>the listen address</td></tr>
+ *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}; port 0 binds a free port (see {@link Builder#listen})</td></tr>
+ *   <tr><td>advertise</td><td>the listen address, with the bound port when listening on port 0</td></tr>
  *   <tr><td>dataDir</td><td>none: the log is kept in memory and lost on stop</td></tr>
  *   <tr><td>segmentCapacity</td><td>64 MiB per log segment; compaction deletes whole segments, so smaller segments
  *   give back disk space sooner after {@link Log#compact}</td></tr>
@@ -300,11 +300,22 @@ public final class HostOptions {
             return this;
         }
 
+        /**
+         * The peer address to listen on, {@code host:port}. Port 0 binds a port the system picks, with no window in
+         * which another process could take it; {@link Host#address()} then tells the port. Port 0 is for fresh
+         * members: a member resuming from its data directory is still known to its peers by the address stored in
+         * the cluster's configuration, so resume it on the port its first run bound ({@link Host#address()}), not
+         * on port 0 again (that would bind another port, where its peers would not dial it).
+         */
         public Builder listen(String hostPort) {
             this.listen = hostPort;
             return this;
         }
 
+        /**
+         * The peer address the other members dial, {@code host:port}, when it is not the listen address (a proxy, a
+         * NAT, a host name). Port 0 here stands for the port actually bound.
+         */
         public Builder advertise(String hostPort) {
             this.advertise = hostPort;
             return this;

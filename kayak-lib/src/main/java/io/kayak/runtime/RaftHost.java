@@ -80,11 +80,11 @@ public final class RaftHost implements Host, Log, Sync {
     private final SnapshotReceiver snapshotReceiver;
     private final AutoCompactor autoCompactor;
 
-    private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
+    private RaftHost(HostOptions options, StoredMember member, PeerNetwork network, String address) {
         this.id = member.id();
         this.member = member;
         LogStore rawStore = member.store();
-        this.address = options.advertise();
+        this.address = address;
         this.options = options;
         this.store = new LockedLogStore(rawStore);
         this.network = network;
@@ -206,22 +206,26 @@ public final class RaftHost implements Host, Log, Sync {
     public static RaftHost open(HostOptions options, StoredMember member, PeerNetwork network, boolean seed) {
         String id = member.id();
         LogStore store = member.store();
+        String address;
         try {
             member.checkCluster(options.cluster(), seed && store.lastIndex() == 0);
+            // Bound before the address is written anywhere: listening on port 0, only the bound port tells it.
+            address = AdvertisedAddress.of(options.advertise(),
+                    network.bind(member.clusterId() == null ? "" : member.clusterId(), id));
         } catch (RuntimeException e) {
             network.close();
             member.close();
             throw e;
         }
-        if (seed && store.lastIndex() == 0) {
-            Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
-            store.append(List.of(RaftNode.bootstrapEntry(config)));
-            store.saveHardState(RaftNode.bootstrapHardState());
-            store.sync();
-        }
         RaftHost host;
         try {
-            host = new RaftHost(options, member, network);
+            if (seed && store.lastIndex() == 0) {
+                Configuration config = Configuration.ofVoters(Map.of(id, address));
+                store.append(List.of(RaftNode.bootstrapEntry(config)));
+                store.saveHardState(RaftNode.bootstrapHardState());
+                store.sync();
+            }
+            host = new RaftHost(options, member, network, address);
             host.start();
         } catch (RuntimeException e) {
             network.close();
