@@ -3,6 +3,8 @@ package io.kayak.cli;
 import io.kayak.Host;
 import io.kayak.HostOptions;
 import io.kayak.Kayak;
+import io.kayak.KayakException;
+import io.kayak.runtime.NettyPeerNetwork;
 import io.kayak.server.KvServer;
 import io.kayak.server.ServerConfig;
 import io.kayak.transport.TlsFiles;
@@ -37,7 +39,7 @@ public final class ServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "peer address to listen on")
+            description = "peer address to listen on (port 0: a free port, printed when bound)")
     HostPort listen;
 
     @Option(names = "--advertise", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -45,11 +47,11 @@ public final class ServerCommand implements Callable<Integer> {
     HostPort advertise;
 
     @Option(names = "--http", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "HTTP API address")
+            description = "HTTP API address (port 0: a free port, printed when ready)")
     HostPort http;
 
     @Option(names = "--resp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "Redis protocol address (off by default)")
+            description = "Redis protocol address (off by default; port 0: a free port, printed when ready)")
     HostPort resp;
 
     @Option(names = "--join", split = ",", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -110,9 +112,21 @@ public final class ServerCommand implements Callable<Integer> {
             throw new CliException("--client-auth must be require or none, not " + clientAuth);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The default transport, made here so that the port it binds can be printed the moment it is bound.
+        NettyPeerNetwork network;
+        try {
+            network = new NettyPeerNetwork(listen.toString(), b -> b.tls(tls));
+        } catch (KayakException e) {
+            throw new CliException(e.getMessage());
+        }
+        network.whenBound().thenAccept(bound -> {
+            System.out.println(ServerLines.listening(bound));
+            System.out.flush();
+        });
         HostOptions.Builder options;
         try {
-            options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics).tls(tls)
+            options = HostOptions.builder().listen(listen.toString()).network(() -> network)
+                    .meterRegistry(metrics).tls(tls)
                     .autoCompact(!noAutoCompact).compactAfterEntries(compactAfterEntries)
                     .compactAfterBytes(compactAfterBytes).compactTrailingEntries(compactTrailing)
                     .segmentCapacity(segmentSize);
@@ -147,9 +161,8 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "kayak-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("kayak server " + host.id() + " ready: peers " + host.address() + ", http "
-                + format(server.httpAddress()) + (server.respAddress() == null ? ""
-                : ", resp " + format(server.respAddress())) + (resuming ? " (resumed)" : ""));
+        System.out.println(ServerLines.ready(host.id(), host.address(), network.boundAddress(),
+                server.httpAddress(), server.respAddress(), resuming));
         System.out.flush();
         // The member runs on its own threads; this one waits for the shutdown hook or for the host to stop.
         host.stopped().exceptionally(failure -> null).join();
@@ -179,9 +192,5 @@ public final class ServerCommand implements Callable<Integer> {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isPresent();
         }
-    }
-
-    private static String format(java.net.InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
     }
 }
