@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three real server processes: writes over HTTP and RESP through different members, one member killed with
- * SIGKILL and restarted with the same command line, then every acknowledged write is read back on every member.
+ * SIGKILL and restarted with the same command line on the ports it bound, then every acknowledged write is read back
+ * on every member.
  */
 class ClusterIT {
     private LocalCluster cluster;
