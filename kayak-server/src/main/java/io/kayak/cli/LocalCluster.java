@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * A cluster of {@code kayak server} processes on this machine, each with a data directory under one temporary
  * directory. Members start on loopback port 0 and are addressed by the ports they report binding (their ready line,
- * {@link ServerLines}), so no port is ever picked here that another process could take first. {@link #close()} kills every process and deletes the directory; it is also
- * registered as a shutdown hook, so Ctrl-C cleans up as well.
+ * {@link ServerLines}), so no port is ever picked here that another process could take first. {@link #close()}
+ * kills every process and deletes the directory; it is also registered as a shutdown hook, so Ctrl-C cleans up as
+ * well.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -51,8 +52,7 @@ public final class LocalCluster implements AutoCloseable {
      * joins through it.
      */
     public ServerProcess start(String id, List<HostPort> join) throws IOException, InterruptedException {
-        return start(id, join, null, bound -> {
-        });
+        return start(id, join, null, bound -> { });
     }
 
     /**

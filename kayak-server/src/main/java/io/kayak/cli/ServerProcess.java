@@ -85,30 +85,40 @@ public final class ServerProcess {
      */
     private Thread copyOutput(Process p, CompletableFuture<ServerLines.Ready> readiness) {
         Thread t = new Thread(() -> {
+            Writer log = openLog();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
-                Writer log = openLog();
                 String line;
+                // Read to the end whatever happens: a process whose output is not drained blocks on a full pipe.
                 while ((line = in.readLine()) != null) {
                     log = append(log, line);
                     if (!readiness.isDone()) {
-                        ServerLines.parseListening(line).ifPresent(listening);
-                        ServerLines.parseReady(line).ifPresent(r -> {
-                            ready = r;
-                            readiness.complete(r);
-                        });
+                        readLine(line, readiness);
                     }
                 }
-                closeQuietly(log);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 readiness.completeExceptionally(new CliException("reading the output of " + id + " failed: " + e));
             } finally {
+                closeQuietly(log);
                 readiness.completeExceptionally(new CliException(id + " exited during startup; see " + logFile));
             }
         }, "kayak-output-" + id);
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private void readLine(String line, CompletableFuture<ServerLines.Ready> readiness) {
+        try {
+            ServerLines.parseListening(line).ifPresent(listening);
+            ServerLines.parseReady(line).ifPresent(r -> {
+                ready = r;
+                readiness.complete(r);
+            });
+        } catch (RuntimeException e) {
+            readiness.completeExceptionally(new CliException(id + " printed a malformed line: " + line
+                    + " (" + e.getMessage() + ")"));
+        }
     }
 
     private Writer openLog() {
