@@ -19,7 +19,10 @@ public interface Host extends AutoCloseable {
     /** This member's id (stable across restarts of the same data directory). */
     String id();
 
-    /** The peer address other members dial (the bound one when the listen port was 0). */
+    /**
+     * The peer address other members dial: {@link HostOptions#advertise()}, with the port actually bound when that
+     * names port 0 (as it does by default when listening on port 0).
+     */
     String address();
 
     /** The members of the configuration in force on this host. */

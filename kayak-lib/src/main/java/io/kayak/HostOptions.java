@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link Host} runs. Built with {@link #builder()}; every setting has a documented default.
@@ -15,8 +16,8 @@ import java.util.Objects;
  * <table>
  *   <caption>Defaults</caption>
  *   <tr><td>id</td><td>kept from the data directory; else chosen at first start</td></tr>
- *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}</td></tr>
- *   <tr><td>advertise</td><td>the listen address</td></tr>
+ *   <tr><td>listen</td><td>{@code 127.0.0.1:10240}; port 0 binds a free port (see {@link Builder#listen})</td></tr>
+ *   <tr><td>advertise</td><td>the listen address, with the bound port when listening on port 0</td></tr>
  *   <tr><td>dataDir</td><td>none: the log is kept in memory and lost on stop</td></tr>
  *   <tr><td>segmentCapacity</td><td>64 MiB per log segment; compaction deletes whole segments, so smaller segments
  *   give back disk space sooner after {@link Log#compact}</td></tr>
@@ -83,10 +84,12 @@ public final class HostOptions {
     private final long compactAfterBytes;
     private final long compactTrailingEntries;
     private final Completion completion;
+    private final Consumer<String> onListening;
     private final int maxEntryBytes;
 
     private HostOptions(Builder b) {
         this.completion = Objects.requireNonNull(b.completion, "completion");
+        this.onListening = b.onListening;
         this.segmentCapacity = b.segmentCapacity;
         this.autoCompact = b.autoCompact;
         this.compactAfterEntries = b.compactAfterEntries;
@@ -254,6 +257,15 @@ public final class HostOptions {
         return tls;
     }
 
+    /**
+     * Told the peer address this member listens on ({@code host:port}, the port actually bound when listening on
+     * port 0) as soon as its socket is bound: before a joining member has been admitted, so that whatever routes
+     * peers to it (a proxy, a service registry) can be set up while the join waits for it. By default nothing.
+     */
+    public Consumer<String> onListening() {
+        return onListening;
+    }
+
     /** Which thread completes the futures of appends and read barriers (see {@link Completion}). */
     public Completion completion() {
         return completion;
@@ -283,6 +295,7 @@ public final class HostOptions {
         private long compactAfterBytes = 128L << 20;
         private long compactTrailingEntries = 5_000;
         private Completion completion = Completion.DISPATCH_THREAD;
+        private Consumer<String> onListening = address -> { };
         /** 0 until set: the default then depends on the segment capacity and the pending-bytes limit. */
         private int maxEntryBytes;
 
@@ -295,6 +308,16 @@ public final class HostOptions {
          */
         public Builder completion(Completion where) {
             this.completion = where;
+            return this;
+        }
+
+        /**
+         * Sets who is told the peer address this member listens on, once it is bound (see
+         * {@link HostOptions#onListening()}); called on the thread that starts or joins the host, and must not block
+         * for long.
+         */
+        public Builder onListening(Consumer<String> listener) {
+            this.onListening = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -349,13 +372,22 @@ public final class HostOptions {
             return this;
         }
 
-        /** Sets the {@code host:port} to listen on for peers; port 0 binds any free port. */
+        /**
+         * The peer address to listen on, {@code host:port}. Port 0 binds a port the system picks, with no window in
+         * which another process could take it; {@link Host#address()} then tells the port. Port 0 is for fresh
+         * members: a member resuming from its data directory is still known to its peers by the address stored in
+         * the cluster's configuration, so resume it on the port its first run bound ({@link Host#address()}), not
+         * on port 0 again (that would bind another port, where its peers would not dial it).
+         */
         public Builder listen(String hostPort) {
             this.listen = hostPort;
             return this;
         }
 
-        /** Sets the {@code host:port} other members dial, when it differs from the listen address (NAT, proxies). */
+        /**
+         * The peer address the other members dial, {@code host:port}, when it is not the listen address (a proxy, a
+         * NAT, a host name). Port 0 here stands for the port actually bound.
+         */
         public Builder advertise(@Nullable String hostPort) {
             this.advertise = hostPort;
             return this;

@@ -20,7 +20,7 @@ public final class BigSnapshotMain {
     }
 
     private static HostOptions options(TcpCluster cluster, String id) {
-        return HostOptions.builder().id(id).listen(cluster.address(id)).dataDir(cluster.dataDir(id))
+        return HostOptions.builder().id(id).listen(cluster.listen(id)).dataDir(cluster.dataDir(id))
                 .segmentCapacity(64 << 10).electionTimeout(Duration.ofSeconds(1)).build();
     }
 

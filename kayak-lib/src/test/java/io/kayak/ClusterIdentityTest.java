@@ -55,7 +55,7 @@ class ClusterIdentityTest {
         try (TcpCluster cluster = new TcpCluster(dir)) {
             Host a = cluster.start("a");
             String id = storedCluster(cluster.dataDir("a"));
-            HostOptions stranger = HostOptions.builder().id("x").listen(cluster.address("x"))
+            HostOptions stranger = HostOptions.builder().id("x").listen(cluster.listen("x"))
                     .dataDir(cluster.dataDir("x")).cluster("other").build();
             assertThatThrownBy(() -> cluster.track(Kayak.join(stranger, List.of(cluster.address("a")))))
                     .isInstanceOf(KayakException.class).hasMessageContaining("other").hasMessageContaining(id);

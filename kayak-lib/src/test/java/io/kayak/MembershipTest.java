@@ -149,7 +149,7 @@ class MembershipTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> voters(a).size() == 3);
         c.close();
         java.util.concurrent.atomic.AtomicInteger mostVoters = new java.util.concurrent.atomic.AtomicInteger();
-        HostOptions replacement = HostOptions.builder().id("d").listen(cluster.address("d"))
+        HostOptions replacement = HostOptions.builder().id("d").listen(cluster.listen("d"))
                 .dataDir(dir.resolve("d")).replaces("c").build();
         Host d = cluster.track(Kayak.join(replacement, List.of(cluster.address("b"))));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -281,7 +281,7 @@ class MembershipTest {
     void aJoinUnderAnExistingIdWithAnotherAddressIsRefused() {
         Host a = seed("a");
         join("b", "local:a");
-        HostOptions impostor = HostOptions.builder().id("b").listen(cluster.address("b-impostor"))
+        HostOptions impostor = HostOptions.builder().id("b").listen(cluster.listen("b-impostor"))
                 .dataDir(dir.resolve("b-impostor")).build();
         assertThatThrownBy(() -> cluster.track(Kayak.join(impostor, List.of(cluster.address("a")))))
                 .isInstanceOf(KayakException.class).hasMessageContaining("already exists");

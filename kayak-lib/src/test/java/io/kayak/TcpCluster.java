@@ -1,7 +1,5 @@
 package io.kayak;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,17 +20,25 @@ public final class TcpCluster implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** The address of member {@code id} (a free loopback port, chosen once). */
+    /**
+     * The address member {@code id} advertises, as it reported it when first started here.
+     *
+     * @throws IllegalStateException if no host {@code id} was started here yet
+     */
     public String address(String id) {
-        return addresses.computeIfAbsent(id, k -> "127.0.0.1:" + freePort());
+        String address = addresses.get(id);
+        if (address == null) {
+            throw new IllegalStateException("member " + id + " was never started");
+        }
+        return address;
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * The address member {@code id} should listen on: port 0 the first time (the system picks a free port), then the
+     * port it bound, since a restarted member is still known by the address in the configuration.
+     */
+    public String listen(String id) {
+        return addresses.getOrDefault(id, "127.0.0.1:0");
     }
 
     /**
@@ -40,7 +46,7 @@ public final class TcpCluster implements AutoCloseable {
      * with whole builds, and a starved leader would otherwise lose its quorum check and make them flaky.
      */
     public HostOptions options(String id) {
-        return HostOptions.builder().id(id).listen(address(id)).dataDir(dir.resolve(id))
+        return HostOptions.builder().id(id).listen(listen(id)).dataDir(dir.resolve(id))
                 .electionTimeout(java.time.Duration.ofSeconds(1)).build();
     }
 
@@ -56,8 +62,10 @@ public final class TcpCluster implements AutoCloseable {
         return track(Kayak.join(options(id), List.of(address(via))));
     }
 
+    /** Stops {@code h} on {@link #close()}, and remembers the address it bound for {@link #listen} and restarts. */
     public Host track(Host h) {
         hosts.add(h);
+        addresses.putIfAbsent(h.id(), h.address());
         return h;
     }
 

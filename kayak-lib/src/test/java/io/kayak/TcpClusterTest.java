@@ -4,8 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,33 +31,28 @@ class TcpClusterTest {
         hosts.forEach(Host::close);
     }
 
-    private String address(String id) {
-        return addresses.computeIfAbsent(id, k -> "127.0.0.1:" + freePort());
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Port 0 the first time; a restart gets the port its first run bound, the address its peers know. */
+    private String listen(String id) {
+        return addresses.getOrDefault(id, "127.0.0.1:0");
     }
 
     private HostOptions options(String id) {
         // A longer election timeout than the default: the tests share two cores with whole builds.
-        return HostOptions.builder().id(id).listen(address(id)).dataDir(dir.resolve(id))
+        return HostOptions.builder().id(id).listen(listen(id)).dataDir(dir.resolve(id))
                 .electionTimeout(Duration.ofSeconds(1)).build();
     }
 
     private Host start(String id) {
-        Host h = Kayak.start(options(id));
-        hosts.add(h);
-        return h;
+        return track(Kayak.start(options(id)));
     }
 
     private Host join(String id, String via) {
-        Host h = Kayak.join(options(id), List.of(address(via)));
+        return track(Kayak.join(options(id), List.of(addresses.get(via))));
+    }
+
+    private Host track(Host h) {
         hosts.add(h);
+        addresses.putIfAbsent(h.id(), h.address());
         return h;
     }
 
@@ -195,7 +188,7 @@ class TcpClusterTest {
         Host a = start("m1");
         a.close();
         hosts.clear();
-        HostOptions other = HostOptions.builder().id("someone-else").listen(address("m1"))
+        HostOptions other = HostOptions.builder().id("someone-else").listen(listen("m1"))
                 .dataDir(dir.resolve("m1")).build();
         assertThatThrownBy(() -> hosts.add(Kayak.start(other))).isInstanceOf(KayakException.class)
                 .hasMessageContaining("m1");

@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * such an address, or dropped because the transport could not connect to its address, is reported to
  * {@link Inbound#onUndelivered} instead, so its requester learns at once why no answer will come.
  *
- * <p>Thread-safe. Sending before {@link #start} or after {@link #close} drops silently.
+ * <p>Thread-safe. Sending before {@link #bind} or after {@link #close} drops silently; what arrives between
+ * {@link #bind} and {@link #start} is dropped too.
  */
 public final class NettyPeerNetwork implements PeerNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(NettyPeerNetwork.class);
@@ -48,8 +51,12 @@ public final class NettyPeerNetwork implements PeerNetwork {
     private final Map<String, InetSocketAddress> parsed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unparsable = new ConcurrentHashMap<>();
     private volatile NettyTransport transport;
-    private volatile Inbound inbound;
     private volatile InetSocketAddress bound;
+    /** {@code clusterId/selfId} the socket was bound as; start must name the same. */
+    private String boundAs;
+    /** Where what arrives goes; null until {@link #start}, and what arrives before is dropped. */
+    private volatile Inbound inbound;
+    private final CompletableFuture<InetSocketAddress> whenBound = new CompletableFuture<>();
     private volatile boolean closed;
 
     /** A network that will listen on {@code listenAddress} ({@code host:port}) with default transport options. */
@@ -76,10 +83,82 @@ public final class NettyPeerNetwork implements PeerNetwork {
     }
 
     /**
-     * Binds the listening socket and starts accepting members of {@code clusterId}.
+     * Binds the listening socket as member {@code selfId} of {@code clusterId}, before {@link #start}: what arrives
+     * until then is dropped. Completes {@link #whenBound()}.
+     *
+     * @return the address actually bound (the real port when listening on port 0)
+     * @throws KayakException        if the listen address cannot be bound (in use, not local); names the address
+     * @throws IllegalStateException if already bound or closed
+     */
+    @Override
+    public InetSocketAddress bind(String clusterId, String selfId) {
+        if (closed) {
+            throw new IllegalStateException("peer network closed");
+        }
+        TransportOptions options = tweaks.apply(TransportOptions.builder(clusterId, selfId)).build();
+        NettyTransport created;
+        InetSocketAddress address;
+        synchronized (this) {
+            if (transport != null) {
+                throw new IllegalStateException("peer network already bound");
+            }
+            // The transport hands what arrives to whichever inbound start() has set by then; before that, nothing.
+            created = new NettyTransport(options, new MessageHandler() {
+                @Override
+                public void onMessage(Message message) {
+                    Inbound target = inbound;
+                    if (target != null) {
+                        target.onMessage(message);
+                    }
+                }
+
+                @Override
+                public void onRpc(Rpc rpc) {
+                    Inbound target = inbound;
+                    if (target != null) {
+                        target.onRpc(rpc);
+                    }
+                }
+
+                @Override
+                public void onSnapshot(SnapshotFrame frame) {
+                    Inbound target = inbound;
+                    if (target != null) {
+                        target.onSnapshot(frame);
+                    }
+                }
+
+                @Override
+                public void onUndelivered(InetSocketAddress address, List<Long> requestIds, String reason) {
+                    Inbound target = inbound;
+                    if (target != null) {
+                        target.onUndelivered(format(address), requestIds, reason);
+                    }
+                }
+            });
+            try {
+                address = created.start(listen);
+            } catch (IOException | RuntimeException e) {
+                created.close();
+                throw new KayakException("cannot listen on " + listenAddress + ": " + e.getMessage(), e);
+            }
+            bound = address;
+            boundAs = clusterId + "/" + selfId;
+            transport = created;
+        }
+        if (closed) {
+            // close() ran while binding and found no transport to close.
+            created.close();
+        }
+        whenBound.complete(address);
+        return address;
+    }
+
+    /**
+     * Starts handing what arrives to {@code inbound}, binding the listening socket first unless {@link #bind} did.
      *
      * @throws KayakException        if the listen address cannot be bound (in use, not local); names the address
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or bound under other ids
      */
     @Override
     public void start(String clusterId, String selfId, Inbound inbound) {
@@ -87,46 +166,25 @@ public final class NettyPeerNetwork implements PeerNetwork {
         if (closed) {
             throw new IllegalStateException("peer network closed");
         }
-        TransportOptions options = tweaks.apply(TransportOptions.builder(clusterId, selfId)).build();
-        NettyTransport created;
         synchronized (this) {
-            if (transport != null) {
+            if (this.inbound != null) {
                 throw new IllegalStateException("peer network already started");
             }
-            created = new NettyTransport(options, new MessageHandler() {
-                @Override
-                public void onMessage(Message message) {
-                    inbound.onMessage(message);
-                }
-
-                @Override
-                public void onRpc(Rpc rpc) {
-                    inbound.onRpc(rpc);
-                }
-
-                @Override
-                public void onSnapshot(SnapshotFrame frame) {
-                    inbound.onSnapshot(frame);
-                }
-
-                @Override
-                public void onUndelivered(InetSocketAddress address, List<Long> requestIds, String reason) {
-                    inbound.onUndelivered(format(address), requestIds, reason);
-                }
-            });
-            try {
-                bound = created.start(listen);
-            } catch (IOException | RuntimeException e) {
-                created.close();
-                throw new KayakException("cannot listen on " + listenAddress + ": " + e.getMessage(), e);
+            if (transport == null) {
+                bind(clusterId, selfId);
+            } else if (!boundAs.equals(clusterId + "/" + selfId)) {
+                throw new IllegalStateException("bound as " + boundAs + ", started as " + clusterId + "/" + selfId);
             }
-            transport = created;
             this.inbound = inbound;
         }
-        if (closed) {
-            // close() ran while binding and found no transport to close.
-            created.close();
-        }
+    }
+
+    /**
+     * Completes with the address actually bound once the listening socket is bound, on the thread that bound it
+     * (so before the host that owns this network sends anything); never completes if binding fails.
+     */
+    public CompletionStage<InetSocketAddress> whenBound() {
+        return whenBound.minimalCompletionStage();
     }
 
     @Override
@@ -183,7 +241,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
         return t == null ? null : t.firstLoop();
     }
 
-    /** The address actually bound (the real port when listening on port 0); null before {@link #start}. */
+    /** The address actually bound (the real port when listening on port 0); null before {@link #bind}. */
     public InetSocketAddress boundAddress() {
         return bound;
     }

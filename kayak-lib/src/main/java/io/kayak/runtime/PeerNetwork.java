@@ -3,6 +3,7 @@ package io.kayak.runtime;
 import io.kayak.transport.Rpc;
 import io.kayak.transport.SnapshotFrame;
 import io.kayak.core.Message;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -32,8 +33,23 @@ public interface PeerNetwork extends AutoCloseable {
     }
 
     /**
+     * Binds the listening socket now, ahead of {@link #start}, as member {@code selfId} of cluster {@code clusterId}
+     * (the ids {@code start} is then given), and returns the address actually bound; null when the network has no
+     * socket of its own (the default does nothing). A host binds first because, listening on port 0, only the bound
+     * port tells the address it advertises, and that address goes into its configuration before it starts. What
+     * arrives between binding and {@code start} is dropped, as the network may drop anything.
+     *
+     * @throws io.kayak.KayakException if the listen address cannot be bound
+     * @throws IllegalStateException   if already bound, started or closed
+     */
+    default InetSocketAddress bind(String clusterId, String selfId) {
+        return null;
+    }
+
+    /**
      * Starts listening as member {@code selfId} of cluster {@code clusterId}; an empty id means this member is
-     * joining and learns the id from its JOIN answer ({@link #adoptClusterId}).
+     * joining and learns the id from its JOIN answer ({@link #adoptClusterId}). Binds first unless {@link #bind}
+     * already did.
      */
     void start(String clusterId, String selfId, Inbound inbound);
 

@@ -27,6 +27,7 @@ import io.kayak.storage.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -86,11 +87,11 @@ public final class RaftHost implements Host {
     private final AutoCompactor autoCompactor;
     private final EntrySizeLimit entryLimit;
 
-    private RaftHost(HostOptions options, StoredMember member, PeerNetwork network) {
+    private RaftHost(HostOptions options, StoredMember member, PeerNetwork network, String address) {
         this.id = member.id();
         this.member = member;
         LogStore rawStore = member.store();
-        this.address = options.advertise();
+        this.address = address;
         this.options = options;
         this.entryLimit = new EntrySizeLimit(id, options.maxEntryBytes());
         this.store = new LockedLogStore(rawStore);
@@ -227,22 +228,28 @@ public final class RaftHost implements Host {
     public static RaftHost open(HostOptions options, StoredMember member, PeerNetwork network, boolean seed) {
         String id = member.id();
         LogStore store = member.store();
+        String address;
         try {
             member.checkCluster(options.cluster(), seed && store.lastIndex() == 0);
+            // Bound before the address is written anywhere: listening on port 0, only the bound port tells it.
+            InetSocketAddress bound = network.bind(member.clusterId() == null ? "" : member.clusterId(), id);
+            address = AdvertisedAddress.of(options.advertise(), bound);
+            // A network without sockets (in-process) binds nothing: its listen address is what peers use.
+            options.onListening().accept(bound == null ? address : AdvertisedAddress.format(bound));
         } catch (RuntimeException e) {
             network.close();
             member.close();
             throw e;
         }
-        if (seed && store.lastIndex() == 0) {
-            Configuration config = Configuration.ofVoters(Map.of(id, options.advertise()));
-            store.append(List.of(RaftNode.bootstrapEntry(config)));
-            store.saveHardState(RaftNode.bootstrapHardState());
-            store.sync();
-        }
         RaftHost host;
         try {
-            host = new RaftHost(options, member, network);
+            if (seed && store.lastIndex() == 0) {
+                Configuration config = Configuration.ofVoters(Map.of(id, address));
+                store.append(List.of(RaftNode.bootstrapEntry(config)));
+                store.saveHardState(RaftNode.bootstrapHardState());
+                store.sync();
+            }
+            host = new RaftHost(options, member, network, address);
         } catch (RuntimeException e) {
             network.close();
             member.close();

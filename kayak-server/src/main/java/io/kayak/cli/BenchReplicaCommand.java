@@ -18,8 +18,6 @@ public final class BenchReplicaCommand implements Callable<Integer> {
     int index;
     @Option(names = "--members", required = true)
     int members;
-    @Option(names = "--base-port", required = true)
-    int basePort;
     @Option(names = "--data", required = true)
     Path data;
     @Option(names = "--out", required = true)
@@ -45,7 +43,7 @@ public final class BenchReplicaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         startGuard();
         try {
-            new BenchReplica(new ReplicaSettings(index, members, basePort, data, workload, clients, warmup, seconds,
+            new BenchReplica(new ReplicaSettings(index, members, data, workload, clients, warmup, seconds,
                     payload, electionMs, completion), new RunFiles(out)).run();
             return 0;
         } catch (Exception | Error e) {

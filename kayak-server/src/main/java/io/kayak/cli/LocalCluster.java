@@ -2,7 +2,6 @@ package io.kayak.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 /**
- * A cluster of {@code kayak server} processes on this machine, on free loopback ports, each with a data directory
- * under one temporary directory. {@link #close()} kills every process and deletes the directory; it is also
- * registered as a shutdown hook, so Ctrl-C cleans up as well.
+ * A cluster of {@code kayak server} processes on this machine, each with a data directory under one temporary
+ * directory. Members start on loopback port 0 and are addressed by the ports they report binding (their ready line,
+ * {@link ServerLines}), so no port is ever picked here that another process could take first. {@link #close()}
+ * kills every process and deletes the directory; it is also registered as a shutdown hook, so Ctrl-C cleans up as
+ * well.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -46,36 +47,36 @@ public final class LocalCluster implements AutoCloseable {
         this.serverArgs = List.copyOf(args);
     }
 
-    /** Starts member {@code id}: it seeds a new cluster when {@code join} is empty, else joins through it. */
+    /**
+     * Starts member {@code id} and returns once it is ready: it seeds a new cluster when {@code join} is empty, else
+     * joins through it.
+     */
     public ServerProcess start(String id, List<HostPort> join) throws IOException, InterruptedException {
-        return start(id, join, UnaryOperator.identity());
+        return start(id, join, null, bound -> { });
     }
 
     /**
-     * Starts member {@code id} advertising {@code advertise.apply(listen)} as its peer address instead of the address
-     * it listens on: a test puts a proxy there (and starts it inside {@code advertise}) to cut or slow the member's
-     * peer traffic.
+     * Starts member {@code id} advertising {@code advertise} as its peer address instead of the address it listens
+     * on, and returns once it is ready: a test puts a proxy there to cut or slow the member's peer traffic. The
+     * member reports the peer port it bound to {@code listening} as soon as it is bound (at every start), before it
+     * joins, so that the proxy can forward what the cluster sends it while it joins.
      */
-    public ServerProcess start(String id, List<HostPort> join, UnaryOperator<HostPort> advertise)
+    public ServerProcess start(String id, List<HostPort> join, HostPort advertise, Consumer<HostPort> listening)
             throws IOException, InterruptedException {
-        HostPort peer = freeAddress();
-        HostPort advertised = advertise.apply(peer);
-        HostPort http = freeAddress();
-        HostPort resp = freeAddress();
+        String anyPort = "127.0.0.1:0";
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", classpath, Main.class.getName(), "server", "--id", id,
-                "--data", root.resolve(id).toString(), "--listen", peer.toString(), "--http", http.toString(),
-                "--resp", resp.toString()));
+                "--data", root.resolve(id).toString(), "--listen", anyPort, "--http", anyPort, "--resp", anyPort));
         command.addAll(serverArgs);
-        if (!advertised.equals(peer)) {
+        if (advertise != null) {
             command.add("--advertise");
-            command.add(advertised.toString());
+            command.add(advertise.toString());
         }
         if (!join.isEmpty()) {
             command.add("--join");
             command.add(String.join(",", join.stream().map(HostPort::toString).toList()));
         }
-        ServerProcess p = new ServerProcess(id, peer, http, resp, command, root.resolve(id + ".log"));
+        ServerProcess p = new ServerProcess(id, command, root.resolve(id + ".log"), listening);
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the cluster is closed");
@@ -87,7 +88,10 @@ public final class LocalCluster implements AutoCloseable {
         return p;
     }
 
-    /** Restarts a stopped member with its original command line (it resumes from its data directory). */
+    /**
+     * Restarts a stopped member with its original command line, on the ports it bound before (it resumes from its
+     * data directory, known to its peers and clients by those ports).
+     */
     public ServerProcess restart(String id) throws IOException, InterruptedException {
         ServerProcess p = member(id);
         p.start();
@@ -115,13 +119,6 @@ public final class LocalCluster implements AutoCloseable {
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** A loopback address with a port that was free a moment ago. */
-    public static HostPort freeAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new HostPort("127.0.0.1", s.getLocalPort());
-        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kayak.cli;
 import io.kayak.Host;
 import io.kayak.HostOptions;
 import io.kayak.Kayak;
+import io.kayak.KayakException;
 import io.kayak.server.KvServer;
 import io.kayak.server.ServerConfig;
 import io.kayak.TlsFiles;
@@ -37,7 +38,7 @@ public final class ServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "peer address to listen on")
+            description = "peer address to listen on (port 0: a free port, printed when bound)")
     HostPort listen;
 
     @Option(names = "--advertise", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -45,11 +46,11 @@ public final class ServerCommand implements Callable<Integer> {
     HostPort advertise;
 
     @Option(names = "--http", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "HTTP API address")
+            description = "HTTP API address (port 0: a free port, printed when ready)")
     HostPort http;
 
     @Option(names = "--resp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            description = "Redis protocol address (off by default)")
+            description = "Redis protocol address (off by default; port 0: a free port, printed when ready)")
     HostPort resp;
 
     @Option(names = "--join", split = ",", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -110,9 +111,18 @@ public final class ServerCommand implements Callable<Integer> {
             throw new CliException("--client-auth must be require or none, not " + clientAuth);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        java.util.concurrent.atomic.AtomicReference<java.net.InetSocketAddress> listening =
+                new java.util.concurrent.atomic.AtomicReference<>();
         HostOptions.Builder options;
         try {
-            options = HostOptions.builder().listen(listen.toString()).meterRegistry(metrics).tls(tls)
+            // The listening line goes out the moment the port is bound: a joining member's proxy needs it to let
+            // the cluster reach the member while the join waits.
+            options = HostOptions.builder().listen(listen.toString()).onListening(bound -> {
+                        listening.set(HostPort.parse(bound).socketAddress());
+                        System.out.println(ServerLines.listening(listening.get()));
+                        System.out.flush();
+                    })
+                    .meterRegistry(metrics).tls(tls)
                     .autoCompact(!noAutoCompact).compactAfterEntries(compactAfterEntries)
                     .compactAfterBytes(compactAfterBytes).compactTrailingEntries(compactTrailing)
                     .segmentCapacity(segmentSize);
@@ -147,9 +157,8 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "kayak-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("kayak server " + host.id() + " ready: peers " + host.address() + ", http "
-                + format(server.httpAddress()) + (server.respAddress() == null ? ""
-                : ", resp " + format(server.respAddress())) + (resuming ? " (resumed)" : ""));
+        System.out.println(ServerLines.ready(host.id(), host.address(), listening.get(),
+                server.httpAddress(), server.respAddress(), resuming));
         System.out.flush();
         // The member runs on its own threads; this one waits for the shutdown hook or for the host to stop.
         host.stopped().exceptionally(failure -> null).join();
@@ -179,9 +188,5 @@ public final class ServerCommand implements Callable<Integer> {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isPresent();
         }
-    }
-
-    private static String format(java.net.InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
     }
 }

@@ -109,7 +109,7 @@ final class ChaosCluster implements AutoCloseable {
 
     private static boolean notable(String line) {
         return line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("started at")
-                || line.contains("snapshot") || line.contains("rebuil") || line.contains("ready: peers");
+                || line.contains("snapshot") || line.contains("rebuil") || line.startsWith("kayak server ");
     }
 
     Network network() {
@@ -132,15 +132,10 @@ final class ChaosCluster implements AutoCloseable {
                 join.add(proxies.get(m).address());
             }
         }
-        local.start(id, join, listen -> {
-            try {
-                PartitionProxy proxy = new PartitionProxy(id, listen, network, this::membersByPid);
-                proxies.put(id, proxy);
-                return proxy.address();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        // The proxy first: the member advertises it. It learns the member's own port once the member bound it.
+        PartitionProxy proxy = new PartitionProxy(id, network, this::membersByPid);
+        proxies.put(id, proxy);
+        local.start(id, join, proxy.address(), proxy::target);
         active.add(id);
         refreshTargets();
         return id;

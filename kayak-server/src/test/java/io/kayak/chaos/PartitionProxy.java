@@ -13,7 +13,12 @@ import java.net.SocketException;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -25,10 +30,17 @@ import java.util.function.Supplier;
  *
  * <p>Kayak keeps one outbound connection per ordered member pair, so cutting the pair (from, to) at {@code to}'s
  * proxy silences exactly what {@code from} sends to {@code to} (and the replies on that connection).
+ *
+ * <p>The proxy is made before its member, whose {@code --advertise} it is; the member listens on port 0 and the
+ * proxy learns the port ({@link #target}) once the member has bound it.
  */
 final class PartitionProxy implements AutoCloseable {
+    /** How long a connection accepted before the member's port is known waits for it. */
+    private static final long TARGET_WAIT_SECONDS = 10;
+
     private final String member;
-    private final HostPort target;
+    /** The member's own peer address: known once it bound it, and kept across its restarts. */
+    private final CompletableFuture<HostPort> target = new CompletableFuture<>();
     private final Network network;
     private final Supplier<Map<Long, String>> membersByPid;
     private final ServerSocket server;
@@ -36,10 +48,8 @@ final class PartitionProxy implements AutoCloseable {
     private final AtomicLong unidentified = new AtomicLong();
     private volatile boolean closed;
 
-    PartitionProxy(String member, HostPort target, Network network, Supplier<Map<Long, String>> membersByPid)
-            throws IOException {
+    PartitionProxy(String member, Network network, Supplier<Map<Long, String>> membersByPid) throws IOException {
         this.member = member;
-        this.target = target;
         this.network = network;
         this.membersByPid = membersByPid;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -51,6 +61,11 @@ final class PartitionProxy implements AutoCloseable {
 
     HostPort address() {
         return new HostPort("127.0.0.1", server.getLocalPort());
+    }
+
+    /** Points the proxy at the peer address its member bound (the first report counts; restarts bind the same). */
+    void target(HostPort bound) {
+        target.complete(bound);
     }
 
     /** Connections whose dialer could not be identified (each was treated conservatively). */
@@ -97,9 +112,14 @@ final class PartitionProxy implements AutoCloseable {
             inbound.close();
             return;
         }
+        HostPort to = memberAddress();
+        if (to == null) {
+            inbound.close();
+            return;
+        }
         Socket outbound = new Socket();
         try {
-            outbound.connect(new InetSocketAddress(target.host(), target.port()), 2_000);
+            outbound.connect(new InetSocketAddress(to.host(), to.port()), 2_000);
         } catch (IOException down) {
             // The member is down (killed): refuse, as the member itself would.
             outbound.close();
@@ -117,9 +137,25 @@ final class PartitionProxy implements AutoCloseable {
         pipe.start();
     }
 
+    /**
+     * The member's peer address, waiting for it while the member is still binding (peers may dial a joining member
+     * before the harness has read its report); null if it never comes.
+     */
+    private HostPort memberAddress() {
+        try {
+            return target.get(TARGET_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        target.cancel(false);
         network.unregister(this);
         quietlyClose(server);
         for (Pipe pipe : pipes) {

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +65,7 @@ class TlsServerTest {
     }
 
     private Host member(String id, TlsFiles tls, List<String> joinThrough) {
-        HostOptions options = HostOptions.builder().id(id).listen("127.0.0.1:" + freePort()).tls(tls)
+        HostOptions options = HostOptions.builder().id(id).listen("127.0.0.1:0").tls(tls)
                 .requestTimeout(Duration.ofSeconds(2)).meterRegistry(metrics).build();
         Host host = joinThrough.isEmpty() ? Kayak.start(options) : Kayak.join(options, joinThrough);
         open.add(host::close);
@@ -191,14 +190,6 @@ class TlsServerTest {
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

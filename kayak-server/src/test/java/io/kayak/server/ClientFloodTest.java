@@ -76,7 +76,7 @@ class ClientFloodTest {
     @Test
     void connectionsBeyondTheLimitAreClosedAndIdleOnesTimeOut() throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Host host = Kayak.start(HostOptions.builder().id("solo").listen("127.0.0.1:" + TestServer.freePort())
+        Host host = Kayak.start(HostOptions.builder().id("solo").listen("127.0.0.1:0")
                 .meterRegistry(metrics).build());
         try (KvServer server = KvServer.start(host, ServerConfig.of(new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0)).withConnectionLimits(20, Duration.ofSeconds(1)), metrics)) {

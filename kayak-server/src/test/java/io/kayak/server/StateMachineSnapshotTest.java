@@ -40,6 +40,8 @@ class StateMachineSnapshotTest {
     Path dir;
     private Host host;
     private StateMachine machine;
+    /** Port 0 at first; a restart listens where the first run bound, the address its configuration holds. */
+    private String peerAddress = "127.0.0.1:0";
 
     @AfterEach
     void stop() {
@@ -52,8 +54,9 @@ class StateMachineSnapshotTest {
     }
 
     private void start(UnaryOperator<HostOptions.Builder> options, java.util.function.LongFunction<Listener> listen) {
-        host = Kayak.start(options.apply(HostOptions.builder().id("a").listen("127.0.0.1:" + TestServer.freePort())
+        host = Kayak.start(options.apply(HostOptions.builder().id("a").listen(peerAddress)
                 .dataDir(dir.resolve("a")).segmentCapacity(16 << 10)).build());
+        peerAddress = host.address();
         await().atMost(Duration.ofSeconds(5)).until(() -> host.leader().isPresent());
         machine = listen == null ? new StateMachine(host) : new StateMachine(host, listen);
     }

@@ -8,7 +8,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-/** An in-memory member with a {@link KvServer} in this JVM, on free loopback ports. */
+/** An in-memory member with a {@link KvServer} in this JVM, on loopback ports the system picks (port 0). */
 final class TestServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -46,16 +45,8 @@ final class TestServer implements AutoCloseable {
     }
 
     private static HostOptions options(String id, Duration requestTimeout, PrometheusMeterRegistry metrics) {
-        return HostOptions.builder().id(id).listen("127.0.0.1:" + freePort()).requestTimeout(requestTimeout)
+        return HostOptions.builder().id(id).listen("127.0.0.1:0").requestTimeout(requestTimeout)
                 .meterRegistry(metrics).build();
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     String base() {

@@ -177,7 +177,7 @@ public final class BenchCoordinator {
     }
 
     private static Map<String, Object> settingsOf(BenchOptions o) {
-        return new ReplicaSettings(0, o.members(), 0, Path.of("."), o.workload(), o.clients(), o.warmupSeconds(),
+        return new ReplicaSettings(0, o.members(), Path.of("."), o.workload(), o.clients(), o.warmupSeconds(),
                 o.seconds(), o.payload(), o.electionMs(), o.completion()).describe();
     }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One replica process of {@code kayak bench}: brings up its member (member 0 seeds, the others join through it),
+ * One replica process of {@code kayak bench}: brings up its member on a loopback port the system picks (member 0
+ * seeds and publishes the address it bound, the others join through it),
  * waits until every member is a voter, then runs its part of the workload. It stays up until the coordinator
  * stops it; on SIGTERM it writes its applied count.
  */
@@ -58,25 +59,27 @@ public final class BenchReplica {
 
     private Host startHost(long deadline) throws Exception {
         HostOptions.Builder options = HostOptions.builder().id("n" + settings.index())
-                .listen(settings.address(settings.index()))
+                .listen("127.0.0.1:0")
                 .heartbeatInterval(settings.heartbeat()).electionTimeout(settings.electionTimeout())
                 .completion(settings.completion());
         if (settings.index() == 0) {
             Files.createDirectories(settings.dataDir());
             Host host = Kayak.start(options.dataDir(settings.dataDir()).build());
-            files.write("seeded", "n0");
+            // The others join through the address it bound; the file appears whole (one rename).
+            files.write("seeded", host.address());
             return host;
         }
         while (!files.exists("seeded")) {
             checkDeadline(deadline, "member 0 did not seed the cluster");
             Thread.sleep(20);
         }
+        String seed = files.read("seeded").orElseThrow();
         // A failed join may leave a half-made member behind: every attempt gets a fresh directory.
         for (int attempt = 1; ; attempt++) {
             Path dir = settings.dataDir().resolve("attempt-" + attempt);
             Files.createDirectories(dir);
             try {
-                return Kayak.join(options.dataDir(dir).build(), List.of(settings.address(0)));
+                return Kayak.join(options.dataDir(dir).build(), List.of(seed));
             } catch (KayakException e) {
                 checkDeadline(deadline, "could not join: " + e.getMessage());
                 Thread.sleep(200);

@@ -1,13 +1,10 @@
 package io.kayak.cli.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,10 +26,9 @@ public final class ReplicaCluster implements AutoCloseable {
         ReplicaCluster cluster = new ReplicaCluster(dir);
         Files.createDirectories(cluster.files.dir());
         Files.createDirectories(dir.resolve("tmp"));
-        int basePort = pickBasePort(options.members());
         try {
             for (int i = 0; i < options.members(); i++) {
-                cluster.processes.add(new ProcessBuilder(cluster.command(i, basePort, options, maxRuntimeSeconds))
+                cluster.processes.add(new ProcessBuilder(cluster.command(i, options, maxRuntimeSeconds))
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve("n" + i + ".log").toFile()).start());
             }
@@ -41,11 +37,11 @@ public final class ReplicaCluster implements AutoCloseable {
             throw e;
         }
         BenchCoordinator.note("started " + options.members() + " replicas, pids " + cluster.pids()
-                + " on 127.0.0.1:" + basePort + "-" + (basePort + options.members() - 1) + " in " + dir);
+                + " on loopback ports of their own choosing, in " + dir);
         return cluster;
     }
 
-    private List<String> command(int index, int basePort, BenchOptions o, int maxRuntimeSeconds) {
+    private List<String> command(int index, BenchOptions o, int maxRuntimeSeconds) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Xms" + o.heap(), "-Xmx" + o.heap(), "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
@@ -56,7 +52,7 @@ public final class ReplicaCluster implements AutoCloseable {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kayak.cli.Main", "bench-replica",
                 "--index", Integer.toString(index), "--members", Integer.toString(o.members()),
-                "--base-port", Integer.toString(basePort), "--data", dir.resolve("n" + index).toString(),
+                "--data", dir.resolve("n" + index).toString(),
                 "--out", files.dir().toString(), "--workload", o.workload(),
                 "--clients", Integer.toString(o.clients()), "--warmup", Integer.toString(o.warmupSeconds()),
                 "--seconds", Integer.toString(o.seconds()), "--payload", Integer.toString(o.payload()),
@@ -111,41 +107,5 @@ public final class ReplicaCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /**
-     * A free range of ports below the kernel's ephemeral range, so that no outgoing connection can hold a port a
-     * replica is about to listen on.
-     */
-    static int pickBasePort(int count) throws IOException {
-        int ephemeralLow = 32768;
-        try {
-            ephemeralLow = Integer.parseInt(
-                    ProcCpu.read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException unknown) {
-            // keep Linux's default
-        }
-        if (ephemeralLow < 12_000) {
-            throw new IOException("the ephemeral port range starts at " + ephemeralLow + ": no room below it");
-        }
-        int slots = (ephemeralLow - 10_000 - 100) / 100;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 10_000 + ThreadLocalRandom.current().nextInt(slots) * 100;
-            if (allFree(base, count)) {
-                return base;
-            }
-        }
-        throw new IOException("no free port range found on 127.0.0.1");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int i = 0; i < count; i++) {
-            try (ServerSocket s = new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
     }
 }

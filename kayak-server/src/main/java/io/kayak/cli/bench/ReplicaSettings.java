@@ -12,7 +12,6 @@ import java.util.Map;
  *
  * @param index         0-based member number; member 0 seeds the cluster, the others join it
  * @param members       cluster size
- * @param basePort      member i listens on 127.0.0.1:basePort+i
  * @param dataDir       this member's fresh data directory
  * @param workload      "w1" or "w2"
  * @param clients       outstanding appends (W1)
@@ -22,15 +21,11 @@ import java.util.Map;
  * @param electionMs    election timeout override, 0 for Kayak's default
  * @param completion    where append futures complete, and so where the driver's callback runs
  */
-public record ReplicaSettings(int index, int members, int basePort, Path dataDir, String workload, int clients,
+public record ReplicaSettings(int index, int members, Path dataDir, String workload, int clients,
                               int warmupSeconds, int seconds, int payload, int electionMs, Completion completion) {
     /** Kayak's default heartbeat, kept unless the election timeout is overridden below 2 heartbeats' worth. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(30);
     static final Duration DEFAULT_ELECTION = Duration.ofMillis(300);
-
-    public String address(int member) {
-        return "127.0.0.1:" + (basePort + member);
-    }
 
     public Duration electionTimeout() {
         return electionMs > 0 ? Duration.ofMillis(electionMs) : DEFAULT_ELECTION;
