@@ -56,7 +56,7 @@ class EntrySizeLimitTest {
 
     /** Like {@link TcpCluster#options}, with room for a 16 MiB entry to be written to three disks, and a tweak. */
     private HostOptions options(String id, UnaryOperator<HostOptions.Builder> tweak) {
-        return tweak.apply(HostOptions.builder().id(id).listen(cluster().address(id)).dataDir(cluster().dataDir(id))
+        return tweak.apply(HostOptions.builder().id(id).listen(cluster().listen(id)).dataDir(cluster().dataDir(id))
                 .electionTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(30))).build();
     }
 

@@ -45,7 +45,7 @@ class JoinFailureTest {
     }
 
     private static HostOptions.Builder options(TcpCluster cluster, String id) {
-        return HostOptions.builder().id(id).listen(cluster.address(id)).dataDir(cluster.dataDir(id))
+        return HostOptions.builder().id(id).listen(cluster.listen(id)).dataDir(cluster.dataDir(id))
                 .electionTimeout(Duration.ofSeconds(1));
     }
 

@@ -54,7 +54,7 @@ class StartFailureTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(KayakThreads.startedSince(before)).isEmpty());
             assertThat(cluster.dataDir("a").resolve("log").resolve("next.prealloc")).doesNotExist();
             // The data directory was released: a start on a free port takes it.
-            Host a = cluster.track(Kayak.start(options(cluster, "a", cluster.address("a"))));
+            Host a = cluster.track(Kayak.start(options(cluster, "a", cluster.listen("a"))));
             assertThat(a.log().append("x".getBytes(StandardCharsets.UTF_8)).get().index()).isPositive();
         }
     }
@@ -82,7 +82,7 @@ class StartFailureTest {
         try (TcpCluster cluster = new TcpCluster(dir)) {
             Host a = cluster.start("a");
             Set<Thread> before = KayakThreads.live();
-            assertThatThrownBy(() -> cluster.track(Kayak.start(options(cluster, "a", cluster.address("a2")))))
+            assertThatThrownBy(() -> cluster.track(Kayak.start(options(cluster, "a", "127.0.0.1:0"))))
                     .isInstanceOf(StorageLockedException.class)
                     .hasMessage(cluster.dataDir("a").resolve("lock")
                             + ": the data directory is locked: it is already open in this process");
