@@ -1,12 +1,12 @@
 package io.kayak;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,24 +25,26 @@ import static org.awaitility.Awaitility.await;
  * wrong arguments: what it throws or completes with is the documented type, never an internal one.
  */
 class ApiErrorsTest {
-    private final LocalNetwork network = new LocalNetwork();
-    private final List<Host> hosts = new ArrayList<>();
     @TempDir
     Path dir;
+    private InProcessCluster cluster;
+
+    @BeforeEach
+    void create() {
+        cluster = new InProcessCluster(dir, b -> b.requestTimeout(Duration.ofSeconds(3)));
+    }
 
     @AfterEach
     void closeAll() {
-        hosts.forEach(Host::close);
+        cluster.close();
     }
 
     private HostOptions options(String id) {
-        return HostOptions.builder().id(id).listen("local:" + id).dataDir(dir.resolve(id))
-                .requestTimeout(Duration.ofSeconds(3)).build();
+        return cluster.options(id);
     }
 
     private Host seed() {
-        Host a = network.start(options("a"));
-        hosts.add(a);
+        Host a = cluster.start("a");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.status().role() == Role.LEADER);
         return a;
     }
@@ -112,8 +114,7 @@ class ApiErrorsTest {
     @Test
     void aRemovedHostRefusesEveryRequestWithMemberRemovedException() throws Exception {
         Host a = seed();
-        Host b = network.join(options("b"), List.of("local:a"));
-        hosts.add(b);
+        Host b = cluster.join("b", "a");
         await().atMost(Duration.ofSeconds(20)).until(() -> TcpCluster.voters(a).size() == 2);
         if (TcpCluster.leads(b)) {
             b.transferLeadership("a").get(10, TimeUnit.SECONDS);
@@ -164,7 +165,7 @@ class ApiErrorsTest {
     void storageErrorsAreKayakExceptions() {
         Host a = seed();
         // A second host on the same data directory, as a mistaken second process would do.
-        assertThatThrownBy(() -> network.start(options("a"))).isInstanceOf(StorageLockedException.class)
+        assertThatThrownBy(() -> cluster.network.start(options("a"))).isInstanceOf(StorageLockedException.class)
                 .isInstanceOf(StorageException.class).isInstanceOf(KayakException.class);
         assertThat(a.status().role()).isEqualTo(Role.LEADER);
     }

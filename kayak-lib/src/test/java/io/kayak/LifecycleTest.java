@@ -1,12 +1,12 @@
 package io.kayak;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,31 +19,22 @@ import static org.awaitility.Awaitility.await;
  * the way (in-process network, real data directories).
  */
 class LifecycleTest {
-    private final LocalNetwork network = new LocalNetwork();
-    private final List<Host> hosts = new ArrayList<>();
     @TempDir
     Path dir;
+    private InProcessCluster cluster;
+
+    @BeforeEach
+    void create() {
+        cluster = new InProcessCluster(dir, b -> b);
+    }
 
     @AfterEach
     void closeAll() {
-        hosts.forEach(Host::close);
-    }
-
-    private HostOptions options(String id) {
-        return HostOptions.builder().id(id).listen("local:" + id).dataDir(dir.resolve(id)).build();
-    }
-
-    private Host track(Host h) {
-        hosts.add(h);
-        return h;
+        cluster.close();
     }
 
     private List<Host> threeMembers() {
-        Host a = track(network.start(options("a")));
-        Host b = track(network.join(options("b"), List.of("local:a")));
-        Host c = track(network.join(options("c"), List.of("local:a")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> TcpCluster.voters(a).size() == 3);
-        return List.of(a, b, c);
+        return cluster.three();
     }
 
     @Test
@@ -54,12 +45,12 @@ class LifecycleTest {
         try (Host closing = c) {
             assertThat(closing.status().role()).isNotEqualTo(Role.STOPPED);
         } // try-with-resources: the way frameworks close things
-        hosts.remove(c);
+        cluster.forget(c);
         assertThat(c.status().role()).isEqualTo(Role.STOPPED);
         assertThat(c.leader()).isEmpty();
         assertThat(TcpCluster.voters(members.get(0))).containsExactly("a", "b", "c");
 
-        Host again = track(network.start(options("c")));
+        Host again = cluster.start("c");
         assertThat(again.id()).isEqualTo("c");
         Entry e = again.log().append(new byte[] {2}).get(10, TimeUnit.SECONDS);
         assertThat(e.index()).isGreaterThan(before);
@@ -68,7 +59,7 @@ class LifecycleTest {
 
     @Test
     void aClosedHostReportsStoppedAndKnowsNoLeader() {
-        Host a = track(network.start(options("a")));
+        Host a = cluster.start("a");
         await().atMost(Duration.ofSeconds(5)).until(() -> a.status().role() == Role.LEADER);
         a.close();
         HostStatus status = a.status();
@@ -82,19 +73,20 @@ class LifecycleTest {
         List<Host> members = threeMembers();
         Host leader = members.stream().filter(TcpCluster::leads).findFirst().orElseThrow();
         leader.leave().get(20, TimeUnit.SECONDS); // the hardest case: hand leadership over first
-        hosts.remove(leader);
+        cluster.forget(leader);
         Host survivor = members.stream().filter(h -> h != leader).findFirst().orElseThrow();
         assertThat(TcpCluster.voters(survivor)).doesNotContain(leader.id()).hasSize(2);
         assertThat(leader.status().role()).isEqualTo(Role.STOPPED);
         assertThatThrownBy(() -> leader.log().append(new byte[] {1}).join()).hasCauseInstanceOf(ClosedException.class);
-        assertThatThrownBy(() -> network.start(options(leader.id()))).isInstanceOf(MemberRemovedException.class)
+        assertThatThrownBy(() -> cluster.network.start(cluster.options(leader.id())))
+                .isInstanceOf(MemberRemovedException.class)
                 .hasMessageContaining(leader.id()).hasMessageContaining("join");
         assertThat(survivor.log().append(new byte[] {3}).get(10, TimeUnit.SECONDS).index()).isPositive();
     }
 
     @Test
     void theSoleMemberCannotLeave() {
-        Host a = track(network.start(options("a")));
+        Host a = cluster.start("a");
         assertThatThrownBy(() -> a.leave().join()).hasCauseInstanceOf(KayakException.class)
                 .hasMessageContaining("only member");
         assertThat(a.status().role()).isNotEqualTo(Role.STOPPED);

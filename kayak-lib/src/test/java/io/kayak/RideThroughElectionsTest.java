@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -18,33 +17,22 @@ import static org.awaitility.Awaitility.await;
 
 /** Requests wait for a leader while an election runs: callers do not see elections, only their deadline. */
 class RideThroughElectionsTest {
-    private final LocalNetwork network = new LocalNetwork();
-    private final List<Host> hosts = new ArrayList<>();
     @TempDir
     Path dir;
+    private InProcessCluster cluster;
 
     @AfterEach
     void closeAll() {
-        hosts.forEach(Host::close);
+        cluster.close();
     }
 
-    private HostOptions options(String id) {
-        return HostOptions.builder().id(id).listen("local:" + id).dataDir(dir.resolve(id))
-                .requestTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    private Host track(Host h) {
-        hosts.add(h);
-        return h;
+    private InProcessCluster cluster(Duration requestTimeout) {
+        cluster = new InProcessCluster(dir, b -> b.requestTimeout(requestTimeout));
+        return cluster;
     }
 
     private List<Host> threeMembers() {
-        Host a = track(network.start(options("a")));
-        Host b = track(network.join(options("b"), List.of("local:a")));
-        Host c = track(network.join(options("c"), List.of("local:a")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> TcpCluster.voters(a).size() == 3
-                && List.of(a, b, c).stream().allMatch(h -> h.leader().isPresent()));
-        return List.of(a, b, c);
+        return cluster(Duration.ofSeconds(10)).three();
     }
 
     private static Throwable outcome(java.util.concurrent.CompletableFuture<?> f) throws InterruptedException {
@@ -69,7 +57,7 @@ class RideThroughElectionsTest {
         for (int i = 0; i < 400; i++) {
             if (i == 100) {
                 leader.close(); // a crash, as far as the others can tell
-                hosts.remove(leader);
+                cluster.forget(leader);
                 killed = true;
             }
             Throwable t = outcome(follower.log().append(new byte[] {(byte) i}));
@@ -93,8 +81,8 @@ class RideThroughElectionsTest {
         Host follower = members.stream().filter(h -> h != leader).findFirst().orElseThrow();
         long written = leader.log().append(new byte[] {1}).get(10, TimeUnit.SECONDS).index();
         follower.close();
-        hosts.remove(follower);
-        Host again = track(network.start(options(follower.id())));
+        cluster.forget(follower);
+        Host again = cluster.start(follower.id());
         // Asked at once, before the restarted member has heard of any leader: it waits for one.
         long barrier = again.sync().barrier().get(15, TimeUnit.SECONDS);
         assertThat(barrier).isGreaterThanOrEqualTo(written);
@@ -104,15 +92,14 @@ class RideThroughElectionsTest {
 
     @Test
     void withoutAQuorumTheDeadlineGivesNotLeaderNotASilentWait() throws Exception {
-        Host a = track(network.start(HostOptions.builder().id("a").listen("local:a").dataDir(dir.resolve("a"))
-                .requestTimeout(Duration.ofSeconds(2)).build()));
-        Host b = track(network.join(HostOptions.builder().id("b").listen("local:b").dataDir(dir.resolve("b"))
-                .requestTimeout(Duration.ofSeconds(2)).build(), List.of("local:a")));
+        InProcessCluster two = cluster(Duration.ofSeconds(2));
+        Host a = two.start("a");
+        Host b = two.join("b", "a");
         await().atMost(Duration.ofSeconds(20)).until(() -> TcpCluster.voters(a).size() == 2);
         Host leader = TcpCluster.leads(a) ? a : b;
         Host other = leader == a ? b : a;
         leader.close();
-        hosts.remove(leader);
+        cluster.forget(leader);
         await().atMost(Duration.ofSeconds(10)).until(() -> other.leader().isEmpty());
         // One voter of two can never win an election: the barrier waits, then says no leader took it.
         assertThat(outcome(other.sync().barrier())).isInstanceOf(NotLeaderException.class)
