@@ -66,7 +66,8 @@ class TlsServerTest {
 
     private Host member(String id, TlsFiles tls, List<String> joinThrough) {
         HostOptions options = HostOptions.builder().id(id).listen("127.0.0.1:0").tls(tls)
-                .requestTimeout(Duration.ofSeconds(2)).meterRegistry(metrics).build();
+                .requestTimeout(Duration.ofSeconds(2)).joinTimeout(Duration.ofSeconds(5)) // a refused join ends sooner
+                .meterRegistry(metrics).build();
         Host host = joinThrough.isEmpty() ? Kayak.start(options) : Kayak.join(options, joinThrough);
         open.add(host::close);
         return host;
