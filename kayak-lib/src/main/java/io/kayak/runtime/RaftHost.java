@@ -8,12 +8,9 @@ import io.kayak.HostStatus;
 import io.kayak.Host;
 import io.kayak.HostOptions;
 import io.kayak.KayakException;
-import io.kayak.Listener;
 import io.kayak.Log;
 import io.kayak.Member;
 import io.kayak.Snapshot;
-import io.kayak.OutcomeUnknownException;
-import io.kayak.OverloadedException;
 import io.kayak.Sync;
 import io.kayak.RequestTimeoutException;
 import io.kayak.core.Configuration;
@@ -30,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link Host} implementation: wires a {@link RaftNode}, its {@link RaftLoop} (on the network's event loop, or
