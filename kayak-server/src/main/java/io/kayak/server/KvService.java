@@ -2,6 +2,8 @@ package io.kayak.server;
 
 import io.kayak.Host;
 import io.kayak.Member;
+import io.kayak.EntryTooLargeException;
+import io.kayak.MemberRemovedException;
 import io.kayak.NotLeaderException;
 import io.kayak.OverloadedException;
 
@@ -129,6 +131,13 @@ public final class KvService {
         }
         if (error instanceof OverloadedException e) {
             return new Failure(Failure.Kind.UNAVAILABLE, "overloaded: " + e.getMessage(), leaderAddress(null));
+        }
+        if (error instanceof EntryTooLargeException e) {
+            // The command, key and value encoded, exceeds what one log entry may hold: nothing was appended.
+            return new Failure(Failure.Kind.TOO_LARGE, e.getMessage());
+        }
+        if (error instanceof MemberRemovedException e) {
+            return new Failure(Failure.Kind.UNAVAILABLE, e.getMessage(), null);
         }
         return new Failure(Failure.Kind.OUTCOME_UNKNOWN, "outcome unknown");
     }

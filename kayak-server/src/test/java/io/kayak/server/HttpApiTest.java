@@ -40,6 +40,18 @@ class HttpApiTest {
     }
 
     @Test
+    void aWriteLargerThanALogEntryIsRefusedWith413AndNothingIsApplied() throws Exception {
+        try (TestServer small = TestServer.seed("small", b -> b.maxEntryBytes(64 << 10))) {
+            String value = "v".repeat(100 << 10); // within the server's value limit, above the log's entry limit
+            HttpResponse<String> put = small.send("PUT", "/v1/kv/big", value);
+            assertThat(put.statusCode()).isEqualTo(413);
+            assertThat(put.body()).contains("maxEntryBytes");
+            assertThat(small.send("GET", "/v1/kv/big", null).statusCode()).isEqualTo(404);
+            assertThat(small.send("PUT", "/v1/kv/small", "fits").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void absentKeysAre404ForGetAndDelete() throws Exception {
         assertThat(server.send("GET", "/v1/kv/never-written", null).statusCode()).isEqualTo(404);
         assertThat(server.send("DELETE", "/v1/kv/never-written", null).statusCode()).isEqualTo(404);

@@ -38,6 +38,13 @@ final class TestServer implements AutoCloseable {
         return new TestServer(Kayak.start(options(id, Duration.ofSeconds(5), metrics)), metrics, limits);
     }
 
+    /** A seed whose host options {@code tweak} changes. */
+    static TestServer seed(String id, java.util.function.UnaryOperator<HostOptions.Builder> tweak) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new TestServer(Kayak.start(tweak.apply(HostOptions.builder().id(id).listen("127.0.0.1:0")
+                .meterRegistry(metrics)).build()), metrics, Limits.DEFAULT);
+    }
+
     static TestServer join(String id, TestServer via, Duration requestTimeout) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new TestServer(Kayak.join(options(id, requestTimeout, metrics), List.of(via.host.address())),
