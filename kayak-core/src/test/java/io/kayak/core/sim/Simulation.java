@@ -65,13 +65,14 @@ public final class Simulation {
     public record Result(long seed, int size, long events, long messages, long dropped, long checks,
                          int proposals, int proposalsCommitted, int readsReleased, int readsFailed,
                          Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm,
-                         int historyOperations, boolean linearizable) {
+                         int historyOperations, boolean linearizable, long endMillis) {
     }
 
     private record Event(long time, long seq, String node, Runnable action) {
     }
 
     private final Settings settings;
+    private final SeedBudget budget;
     final Random random;
     private final PriorityQueue<Event> queue = new PriorityQueue<>(
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
@@ -95,7 +96,12 @@ public final class Simulation {
     private boolean workloadOn = true;
 
     public Simulation(Settings settings) {
+        this(settings, SeedBudget.configured());
+    }
+
+    Simulation(Settings settings, SeedBudget budget) {
         this.settings = settings;
+        this.budget = budget;
         this.random = new Random(settings.seed());
         this.network = new SimNetwork(new Random(settings.seed() * 31 + 7));
     }
@@ -144,7 +150,7 @@ public final class Simulation {
         }
         long healAt = settings.faultMillis();
         schedule(healAt, null, this::healAll);
-        long deadline = healAt + settings.convergeMillis();
+        long deadline = healAt + Math.min(settings.convergeMillis(), budget.convergeMillis());
         long convergedAt = -1;
         while (!queue.isEmpty()) {
             Event e = queue.poll();
@@ -153,6 +159,7 @@ public final class Simulation {
                 break;
             }
             events++;
+            budget.checkEvents(events, now);
             e.action.run();
             checkInvariants();
             if (now >= healAt && converged()) {
@@ -161,8 +168,8 @@ public final class Simulation {
             }
         }
         if (convergedAt < 0) {
-            throw new IllegalStateException("liveness: no convergence within " + settings.convergeMillis()
-                    + " ms after healing; " + nodes.values().stream()
+            throw new IllegalStateException("liveness: simulated-time budget exceeded: no convergence within "
+                    + (deadline - healAt) + " ms after healing (" + events + " events); " + nodes.values().stream()
                     .map(n -> n.raft + " " + n.raft.configuration().configuration()).toList());
         }
         // The whole run, as clients of a register store saw it, must be linearizable. A search that runs out of
@@ -176,7 +183,8 @@ public final class Simulation {
         SimNode leader = currentLeader();
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
                 proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
-                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable);
+                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable,
+                convergedAt);
     }
 
     private RaftOptions options(String id, long seed) {
@@ -749,7 +757,7 @@ public final class Simulation {
     }
 
     private String describeFailure(Throwable e) {
-        return "simulation failed: " + e.getMessage() + "\n  seed " + settings.seed() + " (" + settings.size()
+        return "simulation failed: " + FailureNames.describe(e) + "\n  seed " + settings.seed() + " (" + settings.size()
                 + " members, " + settings.faultMillis() + " ms of faults) at " + now + " ms\n  replay: "
                 + replayCommand(settings.seed()) + "\n  last events:\n" + trace.dump();
     }

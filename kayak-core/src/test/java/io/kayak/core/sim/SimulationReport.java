@@ -20,6 +20,10 @@ public final class SimulationReport {
     private long totalConvergence;
     private long maxConvergenceSeed;
     private long wallMillis;
+    private long maxEvents;
+    private long maxEventsSeed;
+    private long maxEndMillis;
+    private long maxEndSeed;
     private long historyOperations;
     private int linearizableRuns;
 
@@ -37,8 +41,9 @@ public final class SimulationReport {
     public static SimulationReport run(long firstSeed, int count) {
         SimulationReport report = new SimulationReport();
         long start = System.nanoTime();
+        SeedBudget budget = SeedBudget.configured();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            Simulation.Result r = new Simulation(Simulation.Settings.forSeed(seed)).run();
+            Simulation.Result r = SeedWatchdog.run(seed, budget);
             report.add(r);
         }
         report.wallMillis = (System.nanoTime() - start) / 1_000_000;
@@ -60,6 +65,14 @@ public final class SimulationReport {
         readsFailed += r.readsFailed();
         r.faults().forEach((k, v) -> faults.merge(k, v, Integer::sum));
         totalConvergence += r.convergenceMillis();
+        if (r.events() > maxEvents) {
+            maxEvents = r.events();
+            maxEventsSeed = r.seed();
+        }
+        if (r.endMillis() > maxEndMillis) {
+            maxEndMillis = r.endMillis();
+            maxEndSeed = r.seed();
+        }
         if (r.convergenceMillis() > maxConvergence) {
             maxConvergence = r.convergenceMillis();
             maxConvergenceSeed = r.seed();
@@ -90,10 +103,11 @@ public final class SimulationReport {
                         + "  linearizability: %,d client operations checked; %d runs proven linearizable, %d undecided"
                         + " within the search budget, none refuted%n"
                         + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
-                        + " max %d ms (seed %d) of simulated time",
+                        + " max %d ms (seed %d) of simulated time%n"
+                        + "  per seed: at most %,d events (seed %d), at most %,d ms of simulated time (seed %d)",
                 runs, runsBySize, wallMillis / 1000.0, events, messages, dropped, checks, proposals,
                 proposalsCommitted, readsReleased, readsFailed, faults, historyOperations, linearizableRuns,
                 runs - linearizableRuns, runs == 0 ? 0 : totalConvergence / runs,
-                maxConvergence, maxConvergenceSeed);
+                maxConvergence, maxConvergenceSeed, maxEvents, maxEventsSeed, maxEndMillis, maxEndSeed);
     }
 }
