@@ -47,6 +47,11 @@ final class Invariants {
         return checks;
     }
 
+    /** The term of the entry committed at {@code index}, or 0 when nothing is known committed there yet. */
+    long committedTerm(long index) {
+        return index > 0 && index < committed.size() ? committed.get((int) index).term() : 0;
+    }
+
     /** The highest index known committed anywhere. */
     long maxCommitted() {
         return committed.size() - 1;

@@ -20,6 +20,7 @@ public final class SimulationReport {
     private long totalConvergence;
     private long maxConvergenceSeed;
     private long wallMillis;
+    private final Map<Coverage.Branch, Long> coverage = new java.util.EnumMap<>(Coverage.Branch.class);
     private long maxEvents;
     private long maxEventsSeed;
     private long maxEndMillis;
@@ -34,8 +35,16 @@ public final class SimulationReport {
             return run(Long.parseLong(single.trim()), 1);
         }
         int count = Integer.getInteger("kayak.sim.seeds", 200);
-        long base = Long.getLong("kayak.sim.base", 1L);
-        return run(base, count);
+        return run(configuredBase(), count);
+    }
+
+    /** The first seed of a configured range ({@code -Dkayak.sim.base}, default 1). */
+    static long configuredBase() {
+        String single = System.getProperty("kayak.sim.seed");
+        if (single != null && !single.isBlank()) {
+            return Long.parseLong(single.trim());
+        }
+        return Long.getLong("kayak.sim.base", 1L);
     }
 
     public static SimulationReport run(long firstSeed, int count) {
@@ -64,6 +73,7 @@ public final class SimulationReport {
         readsReleased += r.readsReleased();
         readsFailed += r.readsFailed();
         r.faults().forEach((k, v) -> faults.merge(k, v, Integer::sum));
+        r.coverage().forEach((k, v) -> coverage.merge(k, v, Long::sum));
         totalConvergence += r.convergenceMillis();
         if (r.events() > maxEvents) {
             maxEvents = r.events();
@@ -91,7 +101,25 @@ public final class SimulationReport {
         return readsReleased;
     }
 
+    /** How often each guarded branch of the core was reached, over all runs (see {@link Coverage}). */
+    Map<Coverage.Branch, Long> coverage() {
+        return new java.util.EnumMap<>(coverage);
+    }
+
+    /** The summary, followed by the branch coverage when {@code -Dkayak.sim.coverage=true}. */
     public String summary() {
+        return Boolean.getBoolean("kayak.sim.coverage") ? basicSummary() + "\n" + coverageTable() : basicSummary();
+    }
+
+    String coverageTable() {
+        StringBuilder out = new StringBuilder("  core branches reached with the guard deciding:");
+        for (Coverage.Branch b : Coverage.Branch.values()) {
+            out.append(String.format("%n  %,12d  %s", coverage.getOrDefault(b, 0L), b.description));
+        }
+        return out.toString();
+    }
+
+    private String basicSummary() {
         return String.format("simulated %d seeds (members: %s) in %.1f s: %,d events, %,d messages (%,d dropped),"
                         + " %,d invariant checks passed%n"
                         + "  workload: %,d proposals (%,d committed), %,d linearizable reads released, %,d refused%n"
