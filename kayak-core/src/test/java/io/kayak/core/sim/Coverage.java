@@ -43,11 +43,12 @@ final class Coverage {
     }
 
     private final Map<Branch, Long> counts = new EnumMap<>(Branch.class);
-    private final VoteTally votes = new VoteTally();
+    private final VoteTally votes;
     private final Invariants invariants;
 
-    Coverage(Invariants invariants) {
+    Coverage(Invariants invariants, VoteTally votes) {
         this.invariants = invariants;
+        this.votes = votes;
         for (Branch b : Branch.values()) {
             counts.put(b, 0L);
         }
@@ -142,14 +143,11 @@ final class Coverage {
     }
 
     private void afterVoteResponse(RaftNode raft, Message.VoteResponse r, long termBefore, Role roleBefore) {
-        boolean counts = (roleBefore == Role.CANDIDATE && !r.preVote() && r.term() == termBefore)
-                || (roleBefore == Role.PRE_CANDIDATE && r.preVote()
-                && r.term() == (r.granted() ? termBefore + 1 : termBefore));
-        if (!counts) {
+        Configuration config = raft.configuration().configuration();
+        VoteTally.Outcome o = votes.record(raft.id(), termBefore, roleBefore, r, config);
+        if (o == null) {
             return;
         }
-        Configuration config = raft.configuration().configuration();
-        VoteTally.Outcome o = votes.record(raft.id(), termBefore, roleBefore, r.from(), r.granted(), config);
         if (!config.isJoint()) {
             return;
         }

@@ -70,6 +70,22 @@ final class Invariants {
         }
     }
 
+    /**
+     * Election quorum: a new leader received granted votes (its own included) from a majority of its
+     * configuration's voters, and of the outgoing voters too in a joint configuration (Raft §6), as the simulator
+     * delivered them. Two leaders of one term need disjoint quorums, which a joint configuration allows if an
+     * election counts only one half; this catches the miscount even when no second candidate ran.
+     */
+    void checkElectionQuorum(SimNode node, VoteTally votes) {
+        checks++;
+        Configuration config = node.raft.configuration().configuration();
+        VoteTally.Outcome o = votes.asCandidate(node.id, node.raft.term(), config);
+        if (!o.won()) {
+            throw new IllegalStateException("election quorum: " + node.id + " leads term " + node.raft.term()
+                    + " without a quorum of " + config + " (" + o + ")");
+        }
+    }
+
     /** Leader completeness: a new leader holds every entry committed in an earlier term. */
     void checkNewLeader(SimNode node) {
         long term = node.raft.term();

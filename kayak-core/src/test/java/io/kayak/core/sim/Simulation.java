@@ -95,7 +95,8 @@ public final class Simulation {
     final Map<String, SimNode> nodes = new TreeMap<>();
     final SimNetwork network;
     private final Invariants invariants = new Invariants();
-    private final Coverage coverage = new Coverage(invariants);
+    private final VoteTally votes = new VoteTally();
+    private final Coverage coverage = new Coverage(invariants, votes);
     private final Trace trace = new Trace(Integer.getInteger("kayak.sim.trace", 60));
     final Map<String, Integer> faultCounts = new LinkedHashMap<>();
     private long now;
@@ -377,6 +378,7 @@ public final class Simulation {
                 if (rd.softState().role() == Role.LEADER) {
                     invariants.checkLeader(node);
                     invariants.checkNewLeader(node);
+                    invariants.checkElectionQuorum(node, votes);
                 }
             }
             for (Message m : rd.messages()) {

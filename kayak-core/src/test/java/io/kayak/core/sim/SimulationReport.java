@@ -124,13 +124,16 @@ public final class SimulationReport {
                         + " %,d invariant checks passed%n"
                         + "  workload: %,d proposals (%,d committed), %,d linearizable reads released, %,d refused%n"
                         + "  faults injected: %s%n"
-                        + "  checked after every step: election safety, log matching, leader completeness,"
+                        + "  checked after every step: election safety, election quorum (both halves of a joint"
+                        + " configuration), log matching, leader completeness,"
                         + " state-machine safety, monotonic commit, apply only durable quorum-committed entries,"
                         + " promises (votes, acknowledgements) durable before they leave,"
                         + " no stale read%n"
                         + "  linearizability: %,d client operations checked; %d runs proven linearizable, %d undecided"
                         + " within the search budget, none refuted%n"
-                        + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
+                        + "  liveness: within the budgets of events and time; after healing, every run elected a"
+                        + " leader, converged, and (with pre-vote and check-quorum) stayed undisturbed in a quiet"
+                        + " stretch; convergence mean %d ms,"
                         + " max %d ms (seed %d) of simulated time%n"
                         + "  per seed: at most %,d events (seed %d), at most %,d ms of simulated time (seed %d)",
                 runs, runsBySize, wallMillis / 1000.0, events, messages, dropped, checks, proposals,
