@@ -17,10 +17,20 @@ class SimulationTest {
 
     /** One run of the configured seeds, shared by the tests that look at it (it is the expensive part). */
     private static SimulationReport report;
+    /** A failing run fails every test that looks at it, without running the seeds again. */
+    private static SimulationFailure failure;
 
     private static synchronized SimulationReport report() {
+        if (failure != null) {
+            throw failure;
+        }
         if (report == null) {
-            report = SimulationReport.runConfigured();
+            try {
+                report = SimulationReport.runConfigured();
+            } catch (SimulationFailure f) {
+                failure = f;
+                throw f;
+            }
             System.out.println(report.summary());
         }
         return report;
