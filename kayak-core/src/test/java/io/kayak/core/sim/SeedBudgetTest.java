@@ -68,6 +68,20 @@ class SeedBudgetTest {
     }
 
     @Test
+    void anExceptionOfTheJdkOnBehalfOfTheCoreIsNamedAsTheCores() {
+        NullPointerException thrown = null;
+        try {
+            new RaftNode(null, new MemoryLogStore(), RaftNode.bootstrapHardState());
+        } catch (NullPointerException e) {
+            thrown = e;
+        }
+        assertThat(thrown).isNotNull();
+        assertThat(thrown.getStackTrace()[0].getClassName()).startsWith("java.");
+        assertThat(FailureNames.describe(thrown)).startsWith("core threw: java.lang.NullPointerException")
+                .contains("RaftNode.<init>");
+    }
+
+    @Test
     void aViolationFoundByTheSimulatorKeepsItsOwnName() {
         IllegalStateException violation = new IllegalStateException("election safety: n1 and n2 both lead term 3");
         assertThat(FailureNames.describe(violation)).isEqualTo("election safety: n1 and n2 both lead term 3");

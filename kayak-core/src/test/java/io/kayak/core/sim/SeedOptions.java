@@ -22,10 +22,15 @@ import java.util.Random;
 record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfterConfig, boolean replacements) {
     private static final String PREFIX = "kayak.sim.";
 
-    static SeedOptions forSeed(long seed) {
+    /**
+     * The options of {@code seed}. With {@code keepHints} the conflict hint stays on unless forced off (see
+     * {@link Simulation.Settings#forSeed}).
+     */
+    static SeedOptions forSeed(long seed, boolean keepHints) {
         Random r = new Random(seed * 0x9E3779B97F4A7C15L + 0x5EED);
+        boolean hints = r.nextInt(4) != 0 || keepHints;
         return new SeedOptions(
-                forced("conflictHints", r.nextInt(4) != 0),
+                forced("conflictHints", hints),
                 forced("staleReplay", r.nextInt(3) == 0),
                 forced("crashAfterConfig", r.nextInt(3) == 0),
                 forced("replacements", r.nextInt(3) == 0));

@@ -3,7 +3,10 @@ package io.kayak.core.sim;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Runs a range of seeds and adds up what they did and checked. The first failing seed stops the run. */
+/**
+ * Runs a range of seeds and adds up what they did and checked. The first failing seed stops the run, unless
+ * {@code -Dkayak.sim.keepGoing=true} (for long runs): then every failure is listed, by seed and property.
+ */
 public final class SimulationReport {
     private int runs;
     private final Map<Integer, Integer> runsBySize = new TreeMap<>();
@@ -20,6 +23,7 @@ public final class SimulationReport {
     private long totalConvergence;
     private long maxConvergenceSeed;
     private long wallMillis;
+    private final java.util.List<String> failures = new java.util.ArrayList<>();
     private final Map<Coverage.Branch, Long> coverage = new java.util.EnumMap<>(Coverage.Branch.class);
     private long maxEvents;
     private long maxEventsSeed;
@@ -51,9 +55,18 @@ public final class SimulationReport {
         SimulationReport report = new SimulationReport();
         long start = System.nanoTime();
         SeedBudget budget = SeedBudget.configured();
+        boolean keepGoing = Boolean.getBoolean("kayak.sim.keepGoing");
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            Simulation.Result r = SeedWatchdog.run(seed, budget);
-            report.add(r);
+            try {
+                report.add(SeedWatchdog.run(seed, budget));
+            } catch (SimulationFailure f) {
+                if (!keepGoing) {
+                    throw f;
+                }
+                String message = String.valueOf(f.getMessage());
+                int cut = message.indexOf('\n');
+                report.failures.add("seed " + seed + ": " + (cut < 0 ? message : message.substring(0, cut)));
+            }
         }
         report.wallMillis = (System.nanoTime() - start) / 1_000_000;
         return report;
@@ -89,6 +102,11 @@ public final class SimulationReport {
         }
     }
 
+    /** The failed seeds of a keep-going run, each with its property. */
+    public java.util.List<String> failures() {
+        return java.util.List.copyOf(failures);
+    }
+
     public int runs() {
         return runs;
     }
@@ -108,7 +126,11 @@ public final class SimulationReport {
 
     /** The summary, followed by the branch coverage when {@code -Dkayak.sim.coverage=true}. */
     public String summary() {
-        return Boolean.getBoolean("kayak.sim.coverage") ? basicSummary() + "\n" + coverageTable() : basicSummary();
+        String summary = basicSummary();
+        if (!failures.isEmpty()) {
+            summary += String.format("%n  %d seeds FAILED:%n    %s", failures.size(), String.join("\n    ", failures));
+        }
+        return Boolean.getBoolean("kayak.sim.coverage") ? summary + "\n" + coverageTable() : summary;
     }
 
     String coverageTable() {

@@ -39,6 +39,7 @@ class SimulationTest {
     @Test
     void everySeedKeepsTheInvariantsAndConverges() {
         SimulationReport r = report();
+        assertThat(r.failures()).isEmpty();
         assertThat(r.runs()).isGreaterThan(0);
         assertThat(r.proposalsCommitted()).isGreaterThan(0);
         assertThat(r.readsReleased()).isGreaterThan(0);
