@@ -227,11 +227,6 @@ public final class Simulation {
     }
 
     /**
-     * With pre-vote and check-quorum on, a converged cluster must stay undisturbed (see {@link DisruptionCheck}):
-     * first with no fault at all, then while a minority of followers is cut off from the rest (they may hear one
-     * another, and keep asking for pre-votes), then after they are reconnected.
-     */
-    /**
      * Runs on from convergence until every voter follows the leader, and for at least {@link #SETTLE_MS}: at
      * convergence a member may still be running a campaign it started in the fault phase (its pre-vote may win,
      * legitimately, when the others have not heard from the leader either). Fails if that takes past
@@ -273,6 +268,11 @@ public final class Simulation {
         checkInvariants();
     }
 
+    /**
+     * With pre-vote and check-quorum on, a converged cluster must stay undisturbed (see {@link DisruptionCheck}):
+     * first with no fault at all, then while a minority of followers is cut off from the rest (they may hear one
+     * another, and keep asking for pre-votes), then after they are reconnected.
+     */
     private void runQuietStretch() {
         SimNode leader = currentLeader();
         DisruptionCheck disruption = new DisruptionCheck(leader, nodes.values());
