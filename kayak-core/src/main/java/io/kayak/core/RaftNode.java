@@ -843,7 +843,8 @@ public final class RaftNode {
             if (r.rejectedIndex() == 0 && r.conflictIndex() == 0) {
                 return; // a stale-term notice that carried no hint; the term check already handled it
             }
-            if (pr.maybeDecreaseTo(r.rejectedIndex(), nextFromHint(r))) {
+            long hint = options.conflictHints() ? nextFromHint(r) : r.rejectedIndex();
+            if (pr.maybeDecreaseTo(r.rejectedIndex(), hint)) {
                 if (pr.state() == Progress.State.REPLICATE) {
                     pr.becomeProbe();
                 }

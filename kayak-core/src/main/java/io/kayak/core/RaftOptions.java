@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>Defaults: election timeout 10 ticks (randomized in [10, 20) at every election), heartbeat every tick,
  * pre-vote and check-quorum on, at most 256 AppendEntries and 8 MiB in flight per follower, AppendEntries up to
  * 1 MiB, committed entries handed out up to 16 MiB per Ready, commit notices sent at once
- * ({@link #deferCommitNotice()} off).
+ * ({@link #deferCommitNotice()} off), conflict hints followed ({@link #conflictHints()} on).
  */
 public final class RaftOptions {
     private final String id;
@@ -24,6 +24,7 @@ public final class RaftOptions {
     private final long maxApplyBytes;
     private final long applied;
     private final boolean deferCommitNotice;
+    private final boolean conflictHints;
 
     private RaftOptions(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -38,6 +39,7 @@ public final class RaftOptions {
         this.maxApplyBytes = b.maxApplyBytes;
         this.applied = b.applied;
         this.deferCommitNotice = b.deferCommitNotice;
+        this.conflictHints = b.conflictHints;
         if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
             throw new IllegalArgumentException("need 1 <= heartbeatTicks < electionTicks, got "
                     + heartbeatTicks + " and " + electionTicks);
@@ -110,6 +112,17 @@ public final class RaftOptions {
         return deferCommitNotice;
     }
 
+    /**
+     * Whether a leader follows the conflict hint of a rejected AppendEntries (Raft §5.3's optimization: jump back
+     * past the follower's conflicting term). On by default. A testing knob: off, the leader backs off one entry per
+     * rejection, as in the paper's basic algorithm. That is slower but just as correct, and it makes the rarer
+     * follower rules (a matching AppendEntries that stops short of a stale suffix) happen far more often, so the
+     * simulator turns it off for some seeds. Production has no reason to turn it off.
+     */
+    public boolean conflictHints() {
+        return conflictHints;
+    }
+
     /** Builds {@link RaftOptions}; every setter documents its default on {@link RaftOptions}. */
     public static final class Builder {
         private final String id;
@@ -124,6 +137,7 @@ public final class RaftOptions {
         private long maxApplyBytes = 16L << 20;
         private long applied;
         private boolean deferCommitNotice;
+        private boolean conflictHints = true;
 
         private Builder(String id) {
             this.id = id;
@@ -132,6 +146,11 @@ public final class RaftOptions {
 
         public Builder deferCommitNotice(boolean on) {
             this.deferCommitNotice = on;
+            return this;
+        }
+
+        public Builder conflictHints(boolean on) {
+            this.conflictHints = on;
             return this;
         }
 

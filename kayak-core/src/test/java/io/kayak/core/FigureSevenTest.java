@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import static io.kayak.core.Msgs.ofTypeTo;
 import static io.kayak.core.Msgs.rejectionFrom;
@@ -24,8 +25,13 @@ class FigureSevenTest {
 
     @BeforeEach
     void figureSeven() {
+        cluster = figureSeven(options -> { });
+    }
+
+    private static Cluster figureSeven(Consumer<RaftOptions.Builder> options) {
         // index:                 1  2  3  4  5  6  7  8  9 10 11 12
-        cluster = Cluster.builder()
+        Cluster cluster = Cluster.builder()
+                .options(options)
                 .member("leader", 1, 1, 1, 4, 4, 5, 5, 6, 6, 6)
                 .member("a",      1, 1, 1, 4, 4, 5, 5, 6, 6)
                 .member("b",      1, 1, 1, 4)
@@ -38,6 +44,7 @@ class FigureSevenTest {
         // (a), (b), (e) and (f) vote for the leader (its log is at least as up-to-date); (c) and (d) do not.
         cluster.elect("leader");
         assertThat(cluster.node("leader").term()).isEqualTo(8);
+        return cluster;
     }
 
     @Test
@@ -81,5 +88,22 @@ class FigureSevenTest {
                     .as("AppendEntries to (%s)", follower).hasSizeLessThanOrEqualTo(rejections + 2);
         }
         assertThat(cluster.sent(AppendRequest.class)).hasSizeLessThanOrEqualTo(6 + 6 + 6);
+    }
+
+    @Test
+    @DisplayName("without the conflict hint the leader backs off one entry per rejection, and still converges")
+    void withoutTheHintEveryRejectionBacksOffOneEntry() {
+        Cluster basic = figureSeven(options -> options.conflictHints(false));
+        // The counts the hint saves (see above): one rejection per entry between the leader's last index and the
+        // last index the logs agree on.
+        assertThat(basic.sent(rejectionFrom("a"))).hasSize(1);
+        assertThat(basic.sent(rejectionFrom("b"))).hasSize(6);
+        assertThat(basic.sent(rejectionFrom("c"))).isEmpty();
+        assertThat(basic.sent(rejectionFrom("d"))).isEmpty();
+        assertThat(basic.sent(rejectionFrom("e"))).hasSize(5);
+        assertThat(basic.sent(rejectionFrom("f"))).hasSize(7);
+        for (String follower : FOLLOWERS) {
+            assertThat(basic.log(follower)).as("log of (%s)", follower).isEqualTo(basic.log("leader"));
+        }
     }
 }

@@ -137,6 +137,9 @@ final class FaultSchedule {
             }
         }
         sim.schedule(millis, null, () -> {
+            if (!sim.faultPhase()) {
+                return; // healing cleared every link; the links may belong to a later cut by now
+            }
             for (String x : left) {
                 for (String y : right) {
                     sim.network.unblock(x, y);
@@ -159,6 +162,9 @@ final class FaultSchedule {
         for (int i = 0; i < flips; i++) {
             boolean down = i % 2 == 0;
             sim.schedule(period * i, null, () -> {
+                if (!sim.faultPhase()) {
+                    return; // a flap that outlasts the fault phase stops with it
+                }
                 if (down) {
                     sim.network.block(x, y);
                     sim.network.block(y, x);
@@ -169,8 +175,10 @@ final class FaultSchedule {
             });
         }
         sim.schedule(period * flips, null, () -> {
-            sim.network.unblock(x, y);
-            sim.network.unblock(y, x);
+            if (sim.faultPhase()) {
+                sim.network.unblock(x, y);
+                sim.network.unblock(y, x);
+            }
         });
     }
 

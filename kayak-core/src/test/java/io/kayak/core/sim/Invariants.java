@@ -47,6 +47,11 @@ final class Invariants {
         return checks;
     }
 
+    /** The term of the entry committed at {@code index}, or 0 when nothing is known committed there yet. */
+    long committedTerm(long index) {
+        return index > 0 && index < committed.size() ? committed.get((int) index).term() : 0;
+    }
+
     /** The highest index known committed anywhere. */
     long maxCommitted() {
         return committed.size() - 1;
@@ -62,6 +67,22 @@ final class Invariants {
         if (previous != null && !previous.equals(node.id)) {
             throw new IllegalStateException("election safety: " + previous + " and " + node.id
                     + " both lead term " + node.raft.term());
+        }
+    }
+
+    /**
+     * Election quorum: a new leader received granted votes (its own included) from a majority of its
+     * configuration's voters, and of the outgoing voters too in a joint configuration (Raft §6), as the simulator
+     * delivered them. Two leaders of one term need disjoint quorums, which a joint configuration allows if an
+     * election counts only one half; this catches the miscount even when no second candidate ran.
+     */
+    void checkElectionQuorum(SimNode node, VoteTally votes) {
+        checks++;
+        Configuration config = node.raft.configuration().configuration();
+        VoteTally.Outcome o = votes.asCandidate(node.id, node.raft.term(), config);
+        if (!o.won()) {
+            throw new IllegalStateException("election quorum: " + node.id + " leads term " + node.raft.term()
+                    + " without a quorum of " + config + " (" + o + ")");
         }
     }
 

@@ -36,11 +36,17 @@ import java.util.TreeMap;
 public final class Simulation {
     /** Simulated milliseconds per core tick (election timeout 10-20 ticks, heartbeat every tick). */
     static final int TICK_MS = 10;
+    /** The quiet stretch after convergence: fault-free, then a minority of followers cut off, then reconnected. */
+    static final long QUIET_BEFORE_MS = 200;
+    static final long QUIET_CUT_MS = 600;
+    static final long QUIET_AFTER_MS = 300;
+    /** Before the quiet stretch: at least this long after convergence, and until every voter follows the leader. */
+    static final long SETTLE_MS = 200;
 
     /** What to simulate. */
     public record Settings(long seed, int size, long faultMillis, long convergeMillis, boolean faults,
                            long maxAppendBytes, int maxInflightMessages, int maxSyncMillis, boolean preVote,
-                           boolean checkQuorum, int spares, boolean deferCommitNotice) {
+                           boolean checkQuorum, int spares, boolean deferCommitNotice, SeedOptions options) {
         /**
          * The standard run for a seed: size, fault phase length and flow-control limits drawn from the seed. Tiny
          * AppendEntries limits matter: they split what a new leader sends, so an entry of an older term can reach a
@@ -54,10 +60,22 @@ public final class Simulation {
             int[] inflight = {1, 2, 8, 256};
             // Slow disks widen the window in which a crash loses writes that were not yet synced.
             int[] syncMillis = {3, 3, 20, 60};
-            return new Settings(seed, size, 2_000 + r.nextInt(4_000), 30_000, true,
-                    appendBytes[r.nextInt(appendBytes.length)], inflight[r.nextInt(inflight.length)],
-                    syncMillis[r.nextInt(syncMillis.length)], r.nextInt(4) != 0, r.nextInt(4) != 0,
-                    r.nextBoolean() ? 2 : 0, r.nextBoolean());
+            long faultMillis = 2_000 + r.nextInt(4_000);
+            long appendLimit = appendBytes[r.nextInt(appendBytes.length)];
+            int inflightLimit = inflight[r.nextInt(inflight.length)];
+            int sync = syncMillis[r.nextInt(syncMillis.length)];
+            boolean preVote = r.nextInt(4) != 0;
+            boolean checkQuorum = r.nextInt(4) != 0;
+            int spares = r.nextBoolean() ? 2 : 0;
+            boolean defer = r.nextBoolean();
+            // Without pre-vote and check-quorum a removed member that never heard of its removal disrupts every
+            // election timeout (dissertation §4.2.3); a leader backing off one entry at a time may then never catch
+            // a lagging follower up. That is Raft's known limit, not a bug, so such seeds keep the conflict hint.
+            boolean disruptible = !preVote && !checkQuorum;
+            SeedOptions options = SeedOptions.forSeed(seed, disruptible);
+            // Replacements need members outside the configuration to bring in.
+            return new Settings(seed, size, faultMillis, 30_000, true, appendLimit, inflightLimit, sync, preVote,
+                    checkQuorum, options.replacements() ? 2 : spares, defer, options);
         }
     }
 
@@ -65,19 +83,26 @@ public final class Simulation {
     public record Result(long seed, int size, long events, long messages, long dropped, long checks,
                          int proposals, int proposalsCommitted, int readsReleased, int readsFailed,
                          Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm,
-                         int historyOperations, boolean linearizable) {
+                         int historyOperations, boolean linearizable, long endMillis,
+                         Map<Coverage.Branch, Long> coverage) {
     }
 
     private record Event(long time, long seq, String node, Runnable action) {
     }
 
     private final Settings settings;
+    private final SeedBudget budget;
     final Random random;
+    /** Decisions of the seed options (see {@link SeedOptions}), apart so they do not move the other draws. */
+    private final Random steer;
+    private final StaleMessages stale;
     private final PriorityQueue<Event> queue = new PriorityQueue<>(
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     final Map<String, SimNode> nodes = new TreeMap<>();
     final SimNetwork network;
     private final Invariants invariants = new Invariants();
+    private final VoteTally votes = new VoteTally();
+    private final Coverage coverage = new Coverage(invariants, votes);
     private final Trace trace = new Trace(Integer.getInteger("kayak.sim.trace", 60));
     final Map<String, Integer> faultCounts = new LinkedHashMap<>();
     private long now;
@@ -95,13 +120,26 @@ public final class Simulation {
     private boolean workloadOn = true;
 
     public Simulation(Settings settings) {
+        this(settings, SeedBudget.configured());
+    }
+
+    Simulation(Settings settings, SeedBudget budget) {
         this.settings = settings;
+        this.budget = budget;
         this.random = new Random(settings.seed());
+        this.steer = new Random(settings.seed() * 131 + 11);
+        this.stale = settings.options().staleReplay() ? new StaleMessages(new Random(settings.seed() * 137 + 13))
+                : null;
         this.network = new SimNetwork(new Random(settings.seed() * 31 + 7));
     }
 
     long now() {
         return now;
+    }
+
+    /** Whether faults may still strike: a fault scheduled to act later does nothing once the cluster is healed. */
+    boolean faultPhase() {
+        return workloadOn;
     }
 
     /** Runs the whole scenario; throws {@link SimulationFailure} on the first violated property. */
@@ -141,10 +179,13 @@ public final class Simulation {
         schedule(100 + random.nextInt(300), null, this::compactSomewhere);
         if (settings.faults()) {
             new FaultSchedule(this).scheduleUntil(settings.faultMillis());
+            if (stale != null) {
+                schedule(200 + steer.nextInt(300), null, this::replayStale);
+            }
         }
         long healAt = settings.faultMillis();
         schedule(healAt, null, this::healAll);
-        long deadline = healAt + settings.convergeMillis();
+        long deadline = healAt + Math.min(settings.convergeMillis(), budget.convergeMillis());
         long convergedAt = -1;
         while (!queue.isEmpty()) {
             Event e = queue.poll();
@@ -153,6 +194,7 @@ public final class Simulation {
                 break;
             }
             events++;
+            budget.checkEvents(events, now);
             e.action.run();
             checkInvariants();
             if (now >= healAt && converged()) {
@@ -161,9 +203,13 @@ public final class Simulation {
             }
         }
         if (convergedAt < 0) {
-            throw new IllegalStateException("liveness: no convergence within " + settings.convergeMillis()
-                    + " ms after healing; " + nodes.values().stream()
+            throw new IllegalStateException("liveness: simulated-time budget exceeded: no convergence within "
+                    + (deadline - healAt) + " ms after healing (" + events + " events); " + nodes.values().stream()
                     .map(n -> n.raft + " " + n.raft.configuration().configuration()).toList());
+        }
+        if (settings.preVote() && settings.checkQuorum()) {
+            settle(deadline);
+            runQuietStretch();
         }
         // The whole run, as clients of a register store saw it, must be linearizable. A search that runs out of
         // budget proves nothing either way: it is counted and reported, never passed off as a success.
@@ -176,7 +222,94 @@ public final class Simulation {
         SimNode leader = currentLeader();
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
                 proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
-                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable);
+                convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable,
+                convergedAt, coverage.counts());
+    }
+
+    /**
+     * Runs on from convergence until every voter follows the leader, and for at least {@link #SETTLE_MS}: at
+     * convergence a member may still be running a campaign it started in the fault phase (its pre-vote may win,
+     * legitimately, when the others have not heard from the leader either). Fails if that takes past
+     * {@code deadline}.
+     */
+    private void settle(long deadline) {
+        long until = now + SETTLE_MS;
+        while (now < until || !converged() || !followersSettled(currentLeader())) {
+            if (queue.isEmpty() || queue.peek().time > deadline) {
+                throw new IllegalStateException("liveness: simulated-time budget exceeded: converged but not settled"
+                        + " (every voter following one leader) by " + deadline + " ms; " + nodes.values().stream()
+                        .map(n -> n.raft.toString()).toList());
+            }
+            processNext();
+        }
+    }
+
+    /** Whether every voter of the leader's configuration runs and follows it in its term. */
+    private boolean followersSettled(SimNode leader) {
+        if (leader == null) {
+            return false;
+        }
+        for (String id : leader.raft.configuration().configuration().voters()) {
+            SimNode n = nodes.get(id);
+            if (n != leader && (!n.running(now) || n.raft.role() != Role.FOLLOWER
+                    || !leader.id.equals(n.raft.leader()) || n.raft.term() != leader.raft.term())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void processNext() {
+        Event e = queue.poll();
+        now = e.time;
+        events++;
+        budget.checkEvents(events, now);
+        e.action.run();
+        checkInvariants();
+    }
+
+    /**
+     * With pre-vote and check-quorum on, a converged cluster must stay undisturbed (see {@link DisruptionCheck}):
+     * first with no fault at all, then while a minority of followers is cut off from the rest (they may hear one
+     * another, and keep asking for pre-votes), then after they are reconnected.
+     */
+    private void runQuietStretch() {
+        SimNode leader = currentLeader();
+        DisruptionCheck disruption = new DisruptionCheck(leader, nodes.values());
+        Configuration config = leader.raft.configuration().configuration();
+        List<String> followers = new ArrayList<>(config.voters());
+        followers.remove(leader.id);
+        java.util.Collections.shuffle(followers, steer);
+        List<String> cut = List.copyOf(followers.subList(0, (config.voters().size() - 1) / 2));
+        List<String> rest = new ArrayList<>(nodes.keySet());
+        rest.removeAll(cut);
+        schedule(QUIET_BEFORE_MS, null, () -> {
+            note("quiet-cut", cut + " cut off from " + rest);
+            setCut(cut, rest, true);
+        });
+        schedule(QUIET_BEFORE_MS + QUIET_CUT_MS, null, () -> {
+            trace.add(now, "QUIET: " + cut + " reconnected");
+            setCut(cut, rest, false);
+        });
+        long end = now + QUIET_BEFORE_MS + QUIET_CUT_MS + QUIET_AFTER_MS;
+        while (!queue.isEmpty() && queue.peek().time <= end) {
+            processNext();
+            disruption.check(currentLeader(), nodes.values());
+        }
+    }
+
+    private void setCut(List<String> a, List<String> b, boolean blocked) {
+        for (String x : a) {
+            for (String y : b) {
+                if (blocked) {
+                    network.block(x, y);
+                    network.block(y, x);
+                } else {
+                    network.unblock(x, y);
+                    network.unblock(y, x);
+                }
+            }
+        }
     }
 
     private RaftOptions options(String id, long seed) {
@@ -184,7 +317,8 @@ public final class Simulation {
         return RaftOptions.builder(id).seed(seed).applied(snapshot == null ? 0 : snapshot.index())
                 .maxAppendBytes(settings.maxAppendBytes())
                 .maxInflightMessages(settings.maxInflightMessages()).preVote(settings.preVote())
-                .checkQuorum(settings.checkQuorum()).deferCommitNotice(settings.deferCommitNotice()).build();
+                .checkQuorum(settings.checkQuorum()).deferCommitNotice(settings.deferCommitNotice())
+                .conflictHints(settings.options().conflictHints()).build();
     }
 
     // ---------------------------------------------------------------- events
@@ -208,7 +342,10 @@ public final class Simulation {
 
     private void tick(SimNode node) {
         if (node.running(now)) {
+            long term = node.raft.term();
+            Role role = node.raft.role();
             node.raft.tick();
+            coverage.afterTick(node.raft, term, role);
             drain(node);
         }
         schedule(TICK_MS, node.id, () -> tick(node));
@@ -221,6 +358,16 @@ public final class Simulation {
     private void send(Message m, long matchTerm) {
         invariants.checkDurableBeforeSend(nodes.get(m.from()), m, matchTerm);
         messages++;
+        if (stale != null) {
+            stale.offer(m);
+            if (m instanceof Message.AppendRequest && !((Message.AppendRequest) m).entries().isEmpty()
+                    && steer.nextInt(6) == 0) {
+                // A heartbeat-form copy, often overtaking the original: it meets the follower's log as it was.
+                Message.AppendRequest copy = StaleMessages.withoutEntries((Message.AppendRequest) m);
+                SimNode target = nodes.get(m.to());
+                schedule(network.delay(), m.to(), () -> onNode(target, -1, () -> deliver(target, copy)));
+            }
+        }
         if (network.drops(m.from(), m.to())) {
             dropped++;
             return;
@@ -232,10 +379,37 @@ public final class Simulation {
         }
     }
 
+    /** Re-delivers a kept copy of an old AppendEntries, long after it was first sent (see {@link StaleMessages}). */
+    private void replayStale() {
+        if (!workloadOn) {
+            return;
+        }
+        schedule(50 + steer.nextInt(250), null, this::replayStale);
+        Message.AppendRequest kept = stale.take();
+        if (kept == null) {
+            return;
+        }
+        Message.AppendRequest m = steer.nextBoolean() ? kept : StaleMessages.withoutEntries(kept);
+        SimNode sender = nodes.get(m.from());
+        boolean deposed = !sender.alive || sender.raft.term() != m.term() || sender.raft.role() != Role.LEADER;
+        note("stale-replay", (deposed ? "deposed " : "") + m);
+        SimNode target = nodes.get(m.to());
+        onNode(target, -1, () -> deliver(target, m));
+    }
+
     private void deliver(SimNode node, Message m) {
-        trace.add(now, "deliver " + m);
-        node.raft.step(m);
+        trace.add(now, "deliver ", m);
+        step(node, m);
         drain(node);
+    }
+
+    /** Steps {@code m} on the node's core, telling {@link Coverage} what the core's state was before and after. */
+    private void step(SimNode node, Message m) {
+        long term = node.raft.term();
+        Role role = node.raft.role();
+        coverage.beforeStep(node.raft, m);
+        node.raft.step(m);
+        coverage.afterStep(node.raft, m, term, role);
     }
 
     /** Carries out the driver's duties for every Ready the node has (see {@link Ready}). */
@@ -248,6 +422,7 @@ public final class Simulation {
                 if (rd.softState().role() == Role.LEADER) {
                     invariants.checkLeader(node);
                     invariants.checkNewLeader(node);
+                    invariants.checkElectionQuorum(node, votes);
                 }
             }
             for (Message m : rd.messages()) {
@@ -530,7 +705,7 @@ public final class Simulation {
             long crashAt = random.nextInt((int) writeMillis);
             long down = 1 + random.nextInt(50);
             schedule(crashAt, null, () -> {
-                if (node.alive && node.incarnation == incarnation) {
+                if (workloadOn && node.alive && node.incarnation == incarnation) {
                     note("crash-mid-install", node.id + " for " + down + " ms");
                     crash(node);
                     schedule(down, null, () -> restart(node));
@@ -538,9 +713,9 @@ public final class Simulation {
             });
         }
         schedule(writeMillis, node.id, () -> onNode(node, incarnation, () -> {
-            trace.add(now, "deliver " + m);
+            trace.add(now, "deliver ", m);
             node.incoming = snapshot;
-            node.raft.step(m);
+            step(node, m);
             drain(node);
             node.incoming = null;
         }));
@@ -611,6 +786,7 @@ public final class Simulation {
         network.healAll();
         for (SimNode node : nodes.values()) {
             node.pausedUntil = -1;
+            node.crashAfterNextSend = false;
             restart(node);
         }
     }
@@ -638,7 +814,9 @@ public final class Simulation {
     // ---------------------------------------------------------------- membership changes
 
     private void scheduleMembershipChanges() {
-        schedule(200 + random.nextInt(600), null, this::changeMembership);
+        // Replacement-heavy seeds change membership about twice as often.
+        int spread = settings.options().replacements() ? 300 : 600;
+        schedule(200 + random.nextInt(spread), null, this::changeMembership);
     }
 
     /**
@@ -668,7 +846,7 @@ public final class Simulation {
         List<String> learners = new ArrayList<>(c.learners());
         Configuration next = null;
         String what = null;
-        switch (random.nextInt(5)) {
+        switch (chooseChange(learners, voters)) {
             case 0:
                 if (!outsiders.isEmpty()) {
                     String newcomer = outsiders.get(random.nextInt(outsiders.size()));
@@ -714,8 +892,43 @@ public final class Simulation {
             note("membership", what + " at " + index);
         } catch (RaftException e) {
             trace.add(now, "membership change refused: " + what + ": " + e.getMessage());
+            drain(leader);
+            return;
         }
         drain(leader);
+        maybeCrashAfterConfig(leader);
+    }
+
+    /**
+     * Which change {@link #changeMembership} tries: uniform over its five kinds, or, on replacement-heavy seeds,
+     * a replacement whenever a learner can stand in (and otherwise adding a learner that can).
+     */
+    private int chooseChange(List<String> learners, List<String> voters) {
+        int drawn = random.nextInt(5);
+        if (!settings.options().replacements() || steer.nextInt(4) == 0) {
+            return drawn;
+        }
+        return !learners.isEmpty() && voters.size() > 1 ? 3 : 0;
+    }
+
+    /**
+     * On seeds with that option, the leader crashes right after appending a configuration entry half of the time:
+     * the next election then runs in the new (often joint) configuration, or in the old one if the entry is lost.
+     */
+    private void maybeCrashAfterConfig(SimNode leader) {
+        if (!settings.faults() || !settings.options().crashAfterConfig() || steer.nextBoolean()) {
+            return;
+        }
+        int incarnation = leader.incarnation;
+        long after = steer.nextInt(4);
+        long down = 20 + steer.nextInt(800);
+        schedule(after, null, () -> {
+            if (workloadOn && leader.alive && leader.incarnation == incarnation) {
+                note("crash-after-config", leader.id + " for " + down + " ms");
+                crash(leader);
+                schedule(down, null, () -> restart(leader));
+            }
+        });
     }
 
     private static java.util.Set<String> plus(java.util.Set<String> set, String id) {
@@ -749,14 +962,20 @@ public final class Simulation {
     }
 
     private String describeFailure(Throwable e) {
-        return "simulation failed: " + e.getMessage() + "\n  seed " + settings.seed() + " (" + settings.size()
-                + " members, " + settings.faultMillis() + " ms of faults) at " + now + " ms\n  replay: "
+        return "simulation failed: " + FailureNames.describe(e) + "\n  seed " + settings.seed() + " (" + settings.size()
+                + " members, " + settings.faultMillis() + " ms of faults, options: " + settings.options()
+                + describeCore() + ") at " + now + " ms\n  replay: "
                 + replayCommand(settings.seed()) + "\n  last events:\n" + trace.dump();
+    }
+
+    private String describeCore() {
+        return "pre-vote " + (settings.preVote() ? "on" : "off") + ", check-quorum "
+                + (settings.checkQuorum() ? "on" : "off");
     }
 
     /** The one-line command that replays {@code seed} exactly. */
     public static String replayCommand(long seed) {
         return "./mvnw -q -pl kayak-core -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false"
-                + " -Dkayak.sim.seed=" + seed;
+                + " -Dkayak.sim.seed=" + seed + SeedOptions.replayFlags();
     }
 }

@@ -3,7 +3,10 @@ package io.kayak.core.sim;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Runs a range of seeds and adds up what they did and checked. The first failing seed stops the run. */
+/**
+ * Runs a range of seeds and adds up what they did and checked. The first failing seed stops the run, unless
+ * {@code -Dkayak.sim.keepGoing=true} (for long runs): then every failure is listed, by seed and property.
+ */
 public final class SimulationReport {
     private int runs;
     private final Map<Integer, Integer> runsBySize = new TreeMap<>();
@@ -20,6 +23,12 @@ public final class SimulationReport {
     private long totalConvergence;
     private long maxConvergenceSeed;
     private long wallMillis;
+    private final java.util.List<String> failures = new java.util.ArrayList<>();
+    private final Map<Coverage.Branch, Long> coverage = new java.util.EnumMap<>(Coverage.Branch.class);
+    private long maxEvents;
+    private long maxEventsSeed;
+    private long maxEndMillis;
+    private long maxEndSeed;
     private long historyOperations;
     private int linearizableRuns;
 
@@ -30,16 +39,34 @@ public final class SimulationReport {
             return run(Long.parseLong(single.trim()), 1);
         }
         int count = Integer.getInteger("kayak.sim.seeds", 200);
-        long base = Long.getLong("kayak.sim.base", 1L);
-        return run(base, count);
+        return run(configuredBase(), count);
+    }
+
+    /** The first seed of a configured range ({@code -Dkayak.sim.base}, default 1). */
+    static long configuredBase() {
+        String single = System.getProperty("kayak.sim.seed");
+        if (single != null && !single.isBlank()) {
+            return Long.parseLong(single.trim());
+        }
+        return Long.getLong("kayak.sim.base", 1L);
     }
 
     public static SimulationReport run(long firstSeed, int count) {
         SimulationReport report = new SimulationReport();
         long start = System.nanoTime();
+        SeedBudget budget = SeedBudget.configured();
+        boolean keepGoing = Boolean.getBoolean("kayak.sim.keepGoing");
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            Simulation.Result r = new Simulation(Simulation.Settings.forSeed(seed)).run();
-            report.add(r);
+            try {
+                report.add(SeedWatchdog.run(seed, budget));
+            } catch (SimulationFailure f) {
+                if (!keepGoing) {
+                    throw f;
+                }
+                String message = String.valueOf(f.getMessage());
+                int cut = message.indexOf('\n');
+                report.failures.add("seed " + seed + ": " + (cut < 0 ? message : message.substring(0, cut)));
+            }
         }
         report.wallMillis = (System.nanoTime() - start) / 1_000_000;
         return report;
@@ -59,11 +86,25 @@ public final class SimulationReport {
         readsReleased += r.readsReleased();
         readsFailed += r.readsFailed();
         r.faults().forEach((k, v) -> faults.merge(k, v, Integer::sum));
+        r.coverage().forEach((k, v) -> coverage.merge(k, v, Long::sum));
         totalConvergence += r.convergenceMillis();
+        if (r.events() > maxEvents) {
+            maxEvents = r.events();
+            maxEventsSeed = r.seed();
+        }
+        if (r.endMillis() > maxEndMillis) {
+            maxEndMillis = r.endMillis();
+            maxEndSeed = r.seed();
+        }
         if (r.convergenceMillis() > maxConvergence) {
             maxConvergence = r.convergenceMillis();
             maxConvergenceSeed = r.seed();
         }
+    }
+
+    /** The failed seeds of a keep-going run, each with its property. */
+    public java.util.List<String> failures() {
+        return java.util.List.copyOf(failures);
     }
 
     public int runs() {
@@ -78,22 +119,48 @@ public final class SimulationReport {
         return readsReleased;
     }
 
+    /** How often each guarded branch of the core was reached, over all runs (see {@link Coverage}). */
+    Map<Coverage.Branch, Long> coverage() {
+        return new java.util.EnumMap<>(coverage);
+    }
+
+    /** The summary, followed by the branch coverage when {@code -Dkayak.sim.coverage=true}. */
     public String summary() {
+        String summary = basicSummary();
+        if (!failures.isEmpty()) {
+            summary += String.format("%n  %d seeds FAILED:%n    %s", failures.size(), String.join("\n    ", failures));
+        }
+        return Boolean.getBoolean("kayak.sim.coverage") ? summary + "\n" + coverageTable() : summary;
+    }
+
+    String coverageTable() {
+        StringBuilder out = new StringBuilder("  core branches reached with the guard deciding:");
+        for (Coverage.Branch b : Coverage.Branch.values()) {
+            out.append(String.format("%n  %,12d  %s", coverage.getOrDefault(b, 0L), b.description));
+        }
+        return out.toString();
+    }
+
+    private String basicSummary() {
         return String.format("simulated %d seeds (members: %s) in %.1f s: %,d events, %,d messages (%,d dropped),"
                         + " %,d invariant checks passed%n"
                         + "  workload: %,d proposals (%,d committed), %,d linearizable reads released, %,d refused%n"
                         + "  faults injected: %s%n"
-                        + "  checked after every step: election safety, log matching, leader completeness,"
+                        + "  checked after every step: election safety, election quorum (both halves of a joint"
+                        + " configuration), log matching, leader completeness,"
                         + " state-machine safety, monotonic commit, apply only durable quorum-committed entries,"
                         + " promises (votes, acknowledgements) durable before they leave,"
                         + " no stale read%n"
                         + "  linearizability: %,d client operations checked; %d runs proven linearizable, %d undecided"
                         + " within the search budget, none refuted%n"
-                        + "  liveness: after healing, every run elected a leader and converged; mean %d ms,"
-                        + " max %d ms (seed %d) of simulated time",
+                        + "  liveness: within the budgets of events and time; after healing, every run elected a"
+                        + " leader, converged, and (with pre-vote and check-quorum) stayed undisturbed in a quiet"
+                        + " stretch; convergence mean %d ms,"
+                        + " max %d ms (seed %d) of simulated time%n"
+                        + "  per seed: at most %,d events (seed %d), at most %,d ms of simulated time (seed %d)",
                 runs, runsBySize, wallMillis / 1000.0, events, messages, dropped, checks, proposals,
                 proposalsCommitted, readsReleased, readsFailed, faults, historyOperations, linearizableRuns,
                 runs - linearizableRuns, runs == 0 ? 0 : totalConvergence / runs,
-                maxConvergence, maxConvergenceSeed);
+                maxConvergence, maxConvergenceSeed, maxEvents, maxEventsSeed, maxEndMillis, maxEndSeed);
     }
 }

@@ -12,6 +12,9 @@ public final class SimulatorMain {
         try {
             SimulationReport report = SimulationReport.runConfigured();
             System.out.println(report.summary());
+            if (!report.failures().isEmpty()) {
+                System.exit(1);
+            }
         } catch (SimulationFailure f) {
             System.out.println(f.getMessage());
             System.exit(1);
