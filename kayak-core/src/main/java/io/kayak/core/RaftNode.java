@@ -737,6 +737,11 @@ public final class RaftNode {
         if (!mine) {
             return;
         }
+        if (r.preVote() && r.granted() && r.term() != term + 1) {
+            // A grant echoes the term it was asked for: one of this term is a late answer to an earlier pre-vote
+            // (asked before this member's term rose), and counting it could start a needless election.
+            return;
+        }
         tracker.recordVote(r.from(), r.granted());
         switch (tracker.voteResult()) {
             case WON:

@@ -136,7 +136,7 @@ class SnapshotTest {
         Member leader = new Member("a", store);
         leader.node.campaign();
         leader.drain();
-        leader.node.step(new Message.VoteResponse("c", "a", leader.node.term(), true, true));
+        leader.node.step(new Message.VoteResponse("c", "a", leader.node.term() + 1, true, true));
         leader.drain();
         leader.node.step(new Message.VoteResponse("c", "a", leader.node.term(), false, true));
         leader.drain();
@@ -177,7 +177,7 @@ class SnapshotTest {
         Member leader = new Member("a", store);
         leader.node.campaign();
         leader.drain();
-        leader.node.step(new Message.VoteResponse("b", "a", leader.node.term(), true, true));
+        leader.node.step(new Message.VoteResponse("b", "a", leader.node.term() + 1, true, true));
         leader.drain();
         leader.node.step(new Message.VoteResponse("b", "a", leader.node.term(), false, true));
         leader.drain();
