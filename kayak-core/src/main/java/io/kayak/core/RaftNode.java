@@ -81,14 +81,23 @@ public final class RaftNode {
         this.id = options.id();
         this.random = new DeterministicRandom(options.seed());
         this.log = new RaftLog(storage, hardState.commit(), options.applied());
-        this.term = hardState.term();
-        this.votedFor = hardState.votedFor();
+        if (log.lastTerm() > hardState.term()) {
+            // A crash kept a batch's entries but not the hard state that raised the term before them. The term of
+            // the log's last entry was reached, and in it this member may have voted or led: never vote or lead in
+            // it again (that could put two different entries at one index and term), so count its vote as cast.
+            this.term = log.lastTerm();
+            this.votedFor = id;
+        } else {
+            this.term = hardState.term();
+            this.votedFor = hardState.votedFor();
+        }
         IndexedConfiguration config = storage.configurationBefore(storage.lastIndex() + 1);
         if (config == null) {
             config = new IndexedConfiguration(0, Configuration.of(Set.of(), Set.of(), Set.of(), Map.of()));
         }
         this.tracker = new ProgressTracker(id, config, options.maxInflightMessages(), options.maxInflightBytes());
-        this.lastHardState = new HardState(term, votedFor, log.committed());
+        // The stored hard state, so that a term raised above from the log is saved with the first Ready.
+        this.lastHardState = new HardState(hardState.term(), hardState.votedFor(), log.committed());
         this.lastSoftState = new Ready.SoftState(role, leader, term);
         resetElectionTimer();
     }
