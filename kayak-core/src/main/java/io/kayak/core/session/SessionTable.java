@@ -1,0 +1,255 @@
+package io.kayak.core.session;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The replicated table of client sessions (Raft dissertation §6.3): which sessions are open, and for each the
+ * outcome of every append it has not yet acknowledged receiving. Every member applies the same committed entries in
+ * the same order to its own table, so all tables agree; that is what makes a retried append harmless. A session's
+ * append whose (session, sequence) the table already holds is a <em>duplicate</em>: it is not handed to the
+ * application again, and its caller learns the index where the first copy committed.
+ *
+ * <p>Time here is <em>log time</em>: the largest leader stamp applied so far ({@link Envelope#stamp}). Expiry
+ * compares log time with a session's last activity, so a cluster that commits nothing for a while (an outage)
+ * expires nobody, and every member expires the same sessions at the same entry. Local clocks are never read.
+ *
+ * <p>Bounds: at most {@code maxSessions} sessions (the number the opening entry carries; opening one more evicts
+ * the session closest to expiry), and per session at most {@link #MAX_UNANSWERED} remembered outcomes, trimmed as
+ * the session reports which answers it has received ({@code firstUnanswered}: every sequence below it has been
+ * answered, so its outcome is no longer needed; a copy of such a sequence arriving later is refused, never
+ * applied).
+ *
+ * <p>Not thread-safe: one applier.
+ */
+public final class SessionTable {
+    /** The most outcomes one session may leave unacknowledged; more appends in flight are refused. */
+    public static final int MAX_UNANSWERED = 16_384;
+
+    /** What applying one entry did. */
+    public sealed interface Outcome {
+    }
+
+    /** The entry is new: hand it to the application. {@code index}/{@code term} are its own. */
+    public record Fresh(long index, long term) implements Outcome {
+    }
+
+    /** The entry repeats a (session, sequence) that committed at {@code index}/{@code term}: skip it. */
+    public record Duplicate(long index, long term) implements Outcome {
+    }
+
+    /** The entry was refused and skipped, for good: its session is gone, or the sequence is outside the window. */
+    public record Refused(Reason reason, String message) implements Outcome {
+    }
+
+    /** A session's bookkeeping (open, keep-alive, close): nothing for the application. */
+    public record Bookkeeping(long session) implements Outcome {
+    }
+
+    /** Why an append was refused. */
+    public enum Reason {
+        /** The session expired, was closed or evicted, or never existed. */
+        UNKNOWN_SESSION,
+        /** The sequence was answered and acknowledged already; its outcome is forgotten. */
+        ANSWERED_ALREADY,
+        /** The session has {@link #MAX_UNANSWERED} outcomes its client has not acknowledged. */
+        TOO_MANY_UNANSWERED
+    }
+
+    private static final class Session {
+        final long id;
+        final long timeoutMillis;
+        long lastActive;
+        long firstUnanswered;
+        final TreeMap<Long, long[]> outcomes = new TreeMap<>();
+
+        Session(long id, long timeoutMillis, long lastActive) {
+            this.id = id;
+            this.timeoutMillis = timeoutMillis;
+            this.lastActive = lastActive;
+        }
+
+        long expiresAt() {
+            return lastActive + timeoutMillis;
+        }
+    }
+
+    private record Expiry(long at, long session) implements Comparable<Expiry> {
+        @Override
+        public int compareTo(Expiry o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(session, o.session);
+        }
+    }
+
+    private final TreeMap<Long, Session> sessions = new TreeMap<>();
+    private final TreeSet<Expiry> expiries = new TreeSet<>();
+    private long logTime;
+
+    /** An empty table. */
+    public SessionTable() {
+    }
+
+    /**
+     * Applies the committed application entry at {@code index}, whose stored payload (envelope included) is
+     * {@code entry}. Entries must come in log order, each once.
+     */
+    public Outcome apply(long index, long term, byte[] entry) {
+        Envelope.Type type = Envelope.type(entry);
+        if (type == Envelope.Type.PLAIN) {
+            return new Fresh(index, term);
+        }
+        Envelope.Fields f = Envelope.decode(entry);
+        advance(f.stamp());
+        switch (type) {
+            case OPEN -> {
+                open(index, f.timeoutMillis(), f.maxSessions());
+                return new Bookkeeping(index);
+            }
+            case CLOSE -> {
+                Session s = sessions.remove(f.session());
+                if (s != null) {
+                    expiries.remove(new Expiry(s.expiresAt(), s.id));
+                }
+                return new Bookkeeping(f.session());
+            }
+            case KEEP_ALIVE -> {
+                Session s = sessions.get(f.session());
+                if (s != null) {
+                    touch(s, f.firstUnanswered());
+                }
+                return new Bookkeeping(f.session());
+            }
+            default -> {
+                return append(index, term, f);
+            }
+        }
+    }
+
+    private Outcome append(long index, long term, Envelope.Fields f) {
+        Session s = sessions.get(f.session());
+        if (s == null) {
+            return new Refused(Reason.UNKNOWN_SESSION, "session " + f.session()
+                    + " is not open: it expired, was closed, or was evicted to make room for newer ones");
+        }
+        touch(s, f.firstUnanswered());
+        long[] earlier = s.outcomes.get(f.sequence());
+        if (earlier != null) {
+            return new Duplicate(earlier[0], earlier[1]);
+        }
+        if (f.sequence() < s.firstUnanswered) {
+            return new Refused(Reason.ANSWERED_ALREADY, "sequence " + f.sequence() + " of session " + s.id
+                    + " was answered and acknowledged already (the session's first unanswered is "
+                    + s.firstUnanswered + ")");
+        }
+        if (s.outcomes.size() >= MAX_UNANSWERED) {
+            return new Refused(Reason.TOO_MANY_UNANSWERED, "session " + s.id + " has " + MAX_UNANSWERED
+                    + " unacknowledged outcomes");
+        }
+        s.outcomes.put(f.sequence(), new long[] {index, term});
+        return new Fresh(index, term);
+    }
+
+    private void open(long id, long timeoutMillis, int maxSessions) {
+        while (!sessions.isEmpty() && sessions.size() >= Math.max(1, maxSessions)) {
+            Expiry first = expiries.pollFirst();
+            sessions.remove(first.session());
+        }
+        Session s = new Session(id, timeoutMillis, logTime);
+        sessions.put(id, s);
+        expiries.add(new Expiry(s.expiresAt(), id));
+    }
+
+    private void touch(Session s, long firstUnanswered) {
+        expiries.remove(new Expiry(s.expiresAt(), s.id));
+        s.lastActive = logTime;
+        expiries.add(new Expiry(s.expiresAt(), s.id));
+        if (firstUnanswered > s.firstUnanswered) {
+            s.firstUnanswered = firstUnanswered;
+            s.outcomes.headMap(firstUnanswered).clear();
+        }
+    }
+
+    /** Moves log time forward to {@code stamp} (never back) and expires the sessions idle for too long. */
+    private void advance(long stamp) {
+        logTime = Math.max(logTime, stamp);
+        while (!expiries.isEmpty() && expiries.first().at() < logTime) {
+            sessions.remove(expiries.pollFirst().session());
+        }
+    }
+
+    /** Whether {@code session} is open as of the last applied entry. */
+    public boolean isOpen(long session) {
+        return sessions.containsKey(session);
+    }
+
+    /** How many sessions are open. */
+    public int size() {
+        return sessions.size();
+    }
+
+    /** The largest leader stamp applied so far, in milliseconds. */
+    public long logTime() {
+        return logTime;
+    }
+
+    /** The table as bytes, for the library's section of a snapshot; {@link #decode} restores it exactly. */
+    public byte[] encode() {
+        int size = 8 + 4;
+        for (Session s : sessions.values()) {
+            size += 8 * 4 + 4 + s.outcomes.size() * 24;
+        }
+        Bytes b = Bytes.writing(size);
+        b.putLong(logTime).putInt(sessions.size());
+        for (Session s : sessions.values()) {
+            b.putLong(s.id).putLong(s.timeoutMillis).putLong(s.lastActive).putLong(s.firstUnanswered);
+            b.putInt(s.outcomes.size());
+            for (Map.Entry<Long, long[]> e : s.outcomes.entrySet()) {
+                b.putLong(e.getKey()).putLong(e.getValue()[0]).putLong(e.getValue()[1]);
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * Restores a table written by {@link #encode}.
+     *
+     * @throws IllegalArgumentException when the bytes are not such a table
+     */
+    public static SessionTable decode(byte[] bytes) {
+        SessionTable t = new SessionTable();
+        try {
+            Bytes b = Bytes.reading(bytes, 0);
+            t.logTime = b.getLong();
+            int count = b.getInt();
+            for (int i = 0; i < count; i++) {
+                Session s = new Session(b.getLong(), b.getLong(), b.getLong());
+                s.firstUnanswered = b.getLong();
+                int outcomes = b.getInt();
+                for (int j = 0; j < outcomes; j++) {
+                    s.outcomes.put(b.getLong(), new long[] {b.getLong(), b.getLong()});
+                }
+                t.sessions.put(s.id, s);
+                t.expiries.add(new Expiry(s.expiresAt(), s.id));
+            }
+            if (b.remaining() > 0) {
+                throw new IllegalArgumentException(b.remaining() + " bytes after the session table");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a session table: " + e.getMessage(), e);
+        }
+        return t;
+    }
+
+    /** Equal when the encoded forms are: two members that applied the same entries hold equal tables. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SessionTable other && java.util.Arrays.equals(encode(), other.encode());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(encode());
+    }
+}
