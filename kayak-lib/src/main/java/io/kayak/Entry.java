@@ -34,6 +34,29 @@ public final class Entry {
         this.payload = data.length == 0 ? EMPTY : data.clone();
     }
 
+    /**
+     * An entry whose payload is {@code length} bytes of {@code source} from {@code offset}, copied once.
+     *
+     * @throws IllegalArgumentException  when {@code index} or {@code term} is below 1
+     * @throws IndexOutOfBoundsException when the range is not inside {@code source}
+     */
+    public static Entry copyOf(long index, long term, EntryKind kind, byte[] source, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        return new Entry(kind, index, term,
+                length == 0 ? EMPTY : Arrays.copyOfRange(source, offset, offset + length));
+    }
+
+    /** Takes {@code owned} as the payload without a copy (the parameter order keeps it apart from the public one). */
+    private Entry(EntryKind kind, long index, long term, byte[] owned) {
+        if (index < 1 || term < 1) {
+            throw new IllegalArgumentException("index and term start at 1, not " + index + " and " + term);
+        }
+        this.index = index;
+        this.term = term;
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.payload = owned;
+    }
+
     /** The entry's position in the log, from 1. */
     public long index() {
         return index;

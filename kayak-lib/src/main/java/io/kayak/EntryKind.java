@@ -11,5 +11,11 @@ public enum EntryKind {
     /** The empty entry each new leader appends to commit the entries of earlier terms (Raft §5.4.2). */
     NOOP,
     /** A membership configuration; {@link Host#roster()} shows the members it names. */
-    CONFIG
+    CONFIG,
+    /**
+     * Kayak's bookkeeping of {@linkplain Session client sessions}: a session opened, kept alive or closed, or a
+     * session's append that is <em>not</em> applied: a retried copy of an append that already committed (the first
+     * copy reached listeners as {@code NORMAL}), or one refused because its session had expired.
+     */
+    SESSION
 }

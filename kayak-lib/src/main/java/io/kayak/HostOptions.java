@@ -32,6 +32,9 @@ import java.util.function.Consumer;
  *   <tr><td>maxEntryBytes</td><td>4 MiB per payload ({@link #DEFAULT_MAX_ENTRY_BYTES}, which says why), or less when
  *   a smaller segmentCapacity or maxPendingBytes leaves less room; larger appends fail with
  *   {@link EntryTooLargeException}</td></tr>
+ *   <tr><td>sessionTimeout</td><td>60 s of log time without an entry from a {@link Session} before it expires; an
+ *   open session sends a keep-alive every quarter of it, and it must exceed requestTimeout</td></tr>
+ *   <tr><td>maxSessions</td><td>10,000 open sessions; opening one more evicts the one closest to expiry</td></tr>
  *   <tr><td>meterRegistry</td><td>none: metrics are not published</td></tr>
  *   <tr><td>cluster</td><td>{@code kayak}: the name every member of one cluster shares</td></tr>
  *   <tr><td>tls</td><td>none: members talk plaintext</td></tr>
@@ -69,6 +72,8 @@ public final class HostOptions {
     private final Duration heartbeatInterval;
     private final Duration electionTimeout;
     private final Duration requestTimeout;
+    private final Duration sessionTimeout;
+    private final int maxSessions;
     private final Duration joinTimeout;
     private final int maxPendingAppends;
     private final long maxPendingBytes;
@@ -102,6 +107,13 @@ public final class HostOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.electionTimeout = b.electionTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.sessionTimeout = b.sessionTimeout;
+        this.maxSessions = b.maxSessions;
+        if (sessionTimeout.compareTo(requestTimeout) <= 0 || maxSessions < 1) {
+            throw new IllegalArgumentException("the session timeout (" + sessionTimeout + ") must exceed the request"
+                    + " timeout (" + requestTimeout + "), which bounds one append's retries; maxSessions must be"
+                    + " at least 1, not " + maxSessions);
+        }
         this.joinTimeout = b.joinTimeout;
         this.maxPendingAppends = b.maxPendingAppends;
         this.maxPendingBytes = b.maxPendingBytes;
@@ -185,6 +197,16 @@ public final class HostOptions {
     /** How long appends, read barriers and administrative calls may take, elections included. */
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** How long, in log time, a {@link Session} may send nothing before it expires. */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /** How many sessions may be open at once; opening one more evicts the one closest to expiry. */
+    public int maxSessions() {
+        return maxSessions;
     }
 
     /**
@@ -280,6 +302,8 @@ public final class HostOptions {
         private Duration heartbeatInterval = Duration.ofMillis(30);
         private Duration electionTimeout = Duration.ofMillis(300);
         private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration sessionTimeout = Duration.ofSeconds(60);
+        private int maxSessions = 10_000;
         private Duration joinTimeout = Duration.ofSeconds(30);
         private int maxPendingAppends = 10_000;
         private long maxPendingBytes = 64L << 20;
@@ -414,6 +438,21 @@ public final class HostOptions {
         /** Sets how long appends, read barriers and administrative calls may take. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how long, in log time, a {@link Session} may send nothing before it expires (default 60 s); it must
+         * exceed the request timeout ({@link #build()} checks).
+         */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Sets how many sessions may be open at once (default 10,000); at least 1 ({@link #build()} checks). */
+        public Builder maxSessions(int sessions) {
+            this.maxSessions = sessions;
             return this;
         }
 

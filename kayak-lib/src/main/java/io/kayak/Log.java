@@ -33,7 +33,8 @@ public interface Log {
      *   <li>{@link NotLeaderException}: no leader took it within the request timeout; nothing was appended, retrying
      *   is safe;</li>
      *   <li>{@link OutcomeUnknownException}: it timed out after reaching a leader, or that leader lost leadership
-     *   first: <strong>the entry may still commit</strong>, so a retry may apply it twice;</li>
+     *   first: <strong>the entry may still commit</strong>, so a retry may apply it twice (a {@link Session}'s
+     *   appends never do);</li>
      *   <li>{@link ClosedException}: the host was closed (before or while the append was pending; in the latter case
      *   the entry may still commit);</li>
      *   <li>{@link MemberRemovedException}: this member was removed from the cluster; nothing was appended;</li>
@@ -45,6 +46,21 @@ public interface Log {
      * @throws NullPointerException when {@code payload} is null
      */
     CompletableFuture<Entry> append(byte[] payload);
+
+    /**
+     * Opens a {@link Session}, whose appends take effect exactly once however often they are retried: the way to
+     * append when "the entry may still commit" ({@link OutcomeUnknownException}) is not acceptable. Waits until the
+     * session's opening entry commits (riding through elections like {@link #append}), up to
+     * {@link HostOptions#requestTimeout()}. Close the session when done with it.
+     *
+     * @throws NotLeaderException           when no leader took the opening within the request timeout
+     * @throws OutcomeUnknownException      when the opening did not commit in time (a session it may have opened
+     *                                      expires unused)
+     * @throws ClosedException              when the host is closed
+     * @throws MemberRemovedException       when this member was removed
+     * @throws IllegalStateException        when called on the host's event loop ({@link Completion#EVENT_LOOP})
+     */
+    Session openSession();
 
     /**
      * Listens to committed entries from {@code fromIndex} on, contiguous, each index exactly once, in log order.

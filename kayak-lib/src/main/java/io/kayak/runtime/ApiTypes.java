@@ -4,6 +4,7 @@ import io.kayak.Entry;
 import io.kayak.EntryKind;
 import io.kayak.Member;
 import io.kayak.core.Configuration;
+import io.kayak.core.session.Envelope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,21 @@ final class ApiTypes {
     private ApiTypes() {
     }
 
-    /** The public form of a core entry; Kayak's own entries travel with empty payloads. */
-    static Entry entry(io.kayak.core.Entry e) {
-        return new Entry(e.index(), e.term(), kind(e.kind()),
-                e.kind() == io.kayak.core.EntryKind.NORMAL ? e.payload() : new byte[0]);
+    /**
+     * The public form of a committed core entry; Kayak's own entries travel with empty payloads. An application
+     * entry loses its envelope; a session's bookkeeping, duplicate or refused append (as {@code sessions} recorded
+     * when it was applied) becomes a {@link EntryKind#SESSION} entry.
+     */
+    static Entry entry(io.kayak.core.Entry e, SessionApplier sessions) {
+        if (e.kind() != io.kayak.core.EntryKind.NORMAL) {
+            return new Entry(e.index(), e.term(), kind(e.kind()), new byte[0]);
+        }
+        if (sessions.outcome(e.index()) != null) {
+            return new Entry(e.index(), e.term(), EntryKind.SESSION, new byte[0]);
+        }
+        byte[] stored = e.payload();
+        int offset = Envelope.payloadOffset(stored);
+        return Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, stored, offset, stored.length - offset);
     }
 
     static EntryKind kind(io.kayak.core.EntryKind kind) {

@@ -75,16 +75,19 @@ final class Compactor {
         if (config == null) {
             throw new IllegalStateException("no configuration is known at index " + until);
         }
+        // The library's section first: the session table as of `until`, so sessions survive the log's compaction.
+        byte[] section = LibrarySection.encode(SessionReplay.tableAt(store, snapshots, until));
         try (SnapshotWriter writer = snapshots.begin(until, term, config.configuration())) {
+            writer.write(section);
             while (events.hasNext()) {
-                if (writer.count() == count) {
+                if (writer.count() - 1 == count) {
                     throw new IllegalArgumentException("the snapshot has more than the " + count
                             + " events announced");
                 }
                 writer.write(events.next());
             }
-            if (writer.count() != count) {
-                throw new IllegalArgumentException("the snapshot has " + writer.count() + " events, not the "
+            if (writer.count() - 1 != count) {
+                throw new IllegalArgumentException("the snapshot has " + (writer.count() - 1) + " events, not the "
                         + count + " announced");
             }
             writer.commit();

@@ -1,6 +1,7 @@
 package io.kayak.runtime;
 
 import io.kayak.EntryTooLargeException;
+import io.kayak.core.session.Envelope;
 import io.kayak.HostOptions;
 import io.kayak.storage.StorageOptions;
 import io.kayak.transport.EntryFraming;
@@ -82,19 +83,31 @@ public final class EntrySizeLimit {
         return new EntryTooLargeException(message(payload.length), payload.length, maxEntryBytes);
     }
 
+    private static int applicationBytes(byte[] entry) {
+        try {
+            return entry.length - Envelope.payloadOffset(entry);
+        } catch (IllegalArgumentException notAnEnvelope) {
+            return entry.length; // refused later as malformed, if it fits
+        }
+    }
+
     /**
      * Answers a forwarded APPEND above the limit with {@link Rpc.Error#ENTRY_TOO_LARGE}, which the follower turns
      * into {@link EntryTooLargeException}; returns whether it did (anything else is left alone).
      */
     boolean refuseForwarded(Rpc.Request request, PeerNetwork network) {
-        if (request.kind() != Rpc.Kind.APPEND || request.payload().length <= maxEntryBytes) {
+        if (request.kind() != Rpc.Kind.APPEND) {
+            return false;
+        }
+        // The limit is on the application's payload; the entry's envelope (a few bytes) rides on top of it.
+        int size = applicationBytes(request.payload());
+        if (size <= maxEntryBytes) {
             return false;
         }
         LOG.debug("{}: refusing a forwarded append of {} bytes from {}: the limit is {}", memberId,
-                request.payload().length, request.replyTo(), maxEntryBytes);
+                size, request.replyTo(), maxEntryBytes);
         network.send(request.replyTo(), Rpc.Response.entryTooLarge(request.id(),
-                "forwarded to " + memberId + ": " + message(request.payload().length), request.payload().length,
-                maxEntryBytes));
+                "forwarded to " + memberId + ": " + message(size), size, maxEntryBytes));
         return true;
     }
 

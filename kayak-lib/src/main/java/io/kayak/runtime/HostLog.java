@@ -8,9 +8,11 @@ import io.kayak.Listener;
 import io.kayak.Log;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
+import io.kayak.Session;
 import io.kayak.Snapshot;
 import io.kayak.SnapshotProvider;
 import io.kayak.core.LogStore;
+import io.kayak.core.session.Envelope;
 import io.kayak.storage.SnapshotStore;
 
 import java.util.Iterator;
@@ -38,12 +40,15 @@ final class HostLog implements Log {
     private final AutoCompactor autoCompactor;
     private final Runnable refuseOnLoop;
     private final EntrySizeLimit entryLimit;
+    private final SessionApplier sessions;
+    private final SessionTimers sessionTimers;
     private final AtomicLong pendingAppends = new AtomicLong();
     private final AtomicLong pendingBytes = new AtomicLong();
 
     HostLog(String id, HostOptions options, RaftLoop loop, LogStore store, AppliedWatch applied, HostState state,
             RequestGate gate, LeaderWait leaderWait, Compactor compactor, SnapshotStore snapshots,
-            AutoCompactor autoCompactor, Runnable refuseOnLoop, EntrySizeLimit entryLimit) {
+            AutoCompactor autoCompactor, Runnable refuseOnLoop, EntrySizeLimit entryLimit, SessionApplier sessions,
+            SessionTimers sessionTimers) {
         this.id = id;
         this.options = options;
         this.loop = loop;
@@ -57,6 +62,8 @@ final class HostLog implements Log {
         this.autoCompactor = autoCompactor;
         this.refuseOnLoop = refuseOnLoop;
         this.entryLimit = entryLimit;
+        this.sessions = sessions;
+        this.sessionTimers = sessionTimers;
     }
 
     /** How many appends wait for their outcome on this member (a metric). */
@@ -75,35 +82,84 @@ final class HostLog implements Log {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge); // before it counts as pending: no retry can succeed
         }
-        long count = pendingAppends.incrementAndGet();
-        long bytes = pendingBytes.addAndGet(payload.length);
-        if (count > options.maxPendingAppends() || bytes > options.maxPendingBytes()) {
-            pendingAppends.decrementAndGet();
-            pendingBytes.addAndGet(-payload.length);
-            return CompletableFuture.failedFuture(new OverloadedException(count + " appends (" + bytes
-                    + " bytes) pending on " + id + "; the limits are " + options.maxPendingAppends() + " and "
-                    + options.maxPendingBytes()));
+        OverloadedException overloaded = admit(payload.length);
+        if (overloaded != null) {
+            return CompletableFuture.failedFuture(overloaded);
         }
-        // Copied: the leader writes and sends these bytes at different moments, so an array the caller changed in
-        // between would give its disk and its followers different entries.
-        byte[] copy = payload.clone();
-        CompletableFuture<io.kayak.core.Entry> committed = leaderWait.run(() -> {
-            CompletableFuture<io.kayak.core.Entry> attempt = new CompletableFuture<>();
-            loop.post(() -> loop.propose(copy, attempt));
-            return attempt;
-        }, options.requestTimeout(), () -> new OutcomeUnknownException("the append did not commit within "
+        // Copied (into its envelope): the leader writes and sends these bytes at different moments, so an array the
+        // caller changed in between would give its disk and its followers different entries.
+        byte[] entry = Envelope.plain(payload);
+        CompletableFuture<io.kayak.core.Entry> committed = leaderWait.run(() -> attempt(entry),
+                options.requestTimeout(), () -> new OutcomeUnknownException("the append did not commit within "
                 + options.requestTimeout() + "; it may still commit"));
-        committed.whenComplete((e, t) -> {
-            pendingAppends.decrementAndGet();
-            pendingBytes.addAndGet(-copy.length);
-        });
-        return committed.thenApply(e -> new Entry(e.index(), e.term(), EntryKind.NORMAL, copy));
+        committed.whenComplete((e, t) -> release(payload.length));
+        return committed.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+                Envelope.PLAIN_HEADER, payload.length));
+    }
+
+    /**
+     * One attempt to append an encoded entry (envelope included): the raft loop proposes it as leader or forwards it
+     * to the leader. No retries; the future completes with the committed entry (for a session's append, the one
+     * where its first copy committed) or fails.
+     */
+    CompletableFuture<io.kayak.core.Entry> attempt(byte[] entry) {
+        CompletableFuture<io.kayak.core.Entry> attempt = new CompletableFuture<>();
+        loop.post(() -> loop.propose(entry, attempt));
+        return attempt;
+    }
+
+    /** Counts an append of {@code bytes} as pending on this member, or refuses it past the limits. */
+    OverloadedException admit(int bytes) {
+        long count = pendingAppends.incrementAndGet();
+        long total = pendingBytes.addAndGet(bytes);
+        if (count > options.maxPendingAppends() || total > options.maxPendingBytes()) {
+            release(bytes);
+            return new OverloadedException(count + " appends (" + total + " bytes) pending on " + id
+                    + "; the limits are " + options.maxPendingAppends() + " and " + options.maxPendingBytes());
+        }
+        return null;
+    }
+
+    /** An admitted append has its outcome. */
+    void release(int bytes) {
+        pendingAppends.decrementAndGet();
+        pendingBytes.addAndGet(-bytes);
+    }
+
+    /** Checks a payload against {@link HostOptions#maxEntryBytes()}; null when it fits. */
+    io.kayak.EntryTooLargeException checkSize(byte[] payload) {
+        return entryLimit.check(payload);
+    }
+
+    /** The admission checks of every request: closed, removed. */
+    void checkOpen() {
+        gate.check();
+    }
+
+    @Override
+    public Session openSession() {
+        refuseOnLoop.run();
+        gate.check();
+        byte[] open = Envelope.open(options.sessionTimeout().toMillis(), options.maxSessions());
+        CompletableFuture<io.kayak.core.Entry> opened = leaderWait.run(() -> attempt(open.clone()),
+                options.requestTimeout(), () -> new OutcomeUnknownException("the session's opening did not commit"
+                + " within " + options.requestTimeout() + "; a session it may still open expires unused"));
+        io.kayak.core.Entry e;
+        try {
+            e = opened.join();
+        } catch (java.util.concurrent.CompletionException failed) {
+            if (failed.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw failed;
+        }
+        return new HostSession(e.index(), this, sessionTimers);
     }
 
     @Override
     public Listener listen(long fromIndex, int buffer) {
         gate.check();
-        return new LogListener(store, applied, fromIndex, buffer);
+        return new LogListener(store, applied, sessions, fromIndex, buffer);
     }
 
     @Override

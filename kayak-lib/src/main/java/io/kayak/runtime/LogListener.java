@@ -21,12 +21,13 @@ final class LogListener implements Listener {
 
     private final LogStorage store;
     private final AppliedWatch applied;
+    private final SessionApplier sessions;
     private final int buffer;
     private final ArrayDeque<Entry> ahead = new ArrayDeque<>();
     private long position;
     private volatile boolean closed;
 
-    LogListener(LogStorage store, AppliedWatch applied, long from, int buffer) {
+    LogListener(LogStorage store, AppliedWatch applied, SessionApplier sessions, long from, int buffer) {
         if (from < 1) {
             throw new OutOfBoundsException("log indices start at 1, not " + from);
         }
@@ -35,6 +36,7 @@ final class LogListener implements Listener {
         }
         this.store = store;
         this.applied = applied;
+        this.sessions = sessions;
         this.position = from;
         this.buffer = buffer;
         checkNotCompacted();
@@ -79,7 +81,7 @@ final class LogListener implements Listener {
             throw new OutOfBoundsException("entry " + next + " was compacted while this listener lagged");
         }
         for (io.kayak.core.Entry e : read) {
-            ahead.add(ApiTypes.entry(e));
+            ahead.add(ApiTypes.entry(e, sessions));
         }
         return !ahead.isEmpty();
     }

@@ -153,6 +153,10 @@ public final class RaftHost implements Host {
                 options.promotionDelay().toNanos());
         loopRef[0] = loop;
         SnapshotStore snapshotStore = member.snapshots().orElse(null);
+        // The session table starts from the newest snapshot's; the entries after it are applied again as the core
+        // hands them out committed, exactly as they were the first time.
+        SessionApplier sessions = new SessionApplier(LibrarySection.latest(snapshotStore));
+        loop.sessions(sessions, () -> LibrarySection.latest(snapshotStore));
         if (snapshotStore == null) {
             this.snapshotExecutor = null;
             this.snapshotSender = null;
@@ -172,7 +176,8 @@ public final class RaftHost implements Host {
             loop.snapshotSender(snapshotSender);
         }
         this.log = new HostLog(id, options, loop, store, applied, state, gate, leaderWait, compactor,
-                snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"), entryLimit);
+                snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"), entryLimit, sessions,
+                new SessionTimers(deadlines, state, options));
         logRef[0] = log;
         this.sync = new HostSync(options, loop, gate, leaderWait, acks);
         state.onRemovalChange(removed -> {

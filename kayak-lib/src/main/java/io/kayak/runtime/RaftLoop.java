@@ -7,6 +7,7 @@ import io.kayak.KayakException;
 import io.kayak.NotLeaderException;
 import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
+import io.kayak.SessionExpiredException;
 import io.kayak.core.Configuration;
 import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
@@ -18,6 +19,8 @@ import io.kayak.core.RaftNode;
 import io.kayak.core.ReadState;
 import io.kayak.core.Ready;
 import io.kayak.core.Role;
+import io.kayak.core.session.Envelope;
+import io.kayak.core.session.SessionTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The raft loop: the only code that touches the {@link RaftNode}. It runs in turns on one thread, the loop executor
@@ -123,6 +127,8 @@ final class RaftLoop {
     private long forwardedIndex;
     private final AtomicLong requestIds = new AtomicLong();
     private volatile boolean running = true;
+    private SessionApplier sessions = new SessionApplier(new SessionTable());
+    private Supplier<SessionTable> installedTable = SessionTable::new;
     /** Whether a configuration listing this member has committed (or was in force when the loop started). */
     private boolean listed;
 
@@ -145,6 +151,15 @@ final class RaftLoop {
         learnAddresses(node.configuration().configuration());
         listed = node.configuration().configuration().contains(node.id());
         publishState();
+    }
+
+    /**
+     * Gives the loop the member's session table (before it runs) and where to find the table of a snapshot installed
+     * from the leader.
+     */
+    void sessions(SessionApplier applier, Supplier<SessionTable> installedTable) {
+        this.sessions = applier;
+        this.installedTable = installedTable;
     }
 
     /** Gives the loop its snapshot sender (before it runs). */
@@ -393,6 +408,7 @@ final class RaftLoop {
             completeExceptionally(p.future(), new OutcomeUnknownException("a snapshot up to index "
                     + snapshot.index() + " replaced this member's log before the entry was seen to commit here"));
         }
+        sessions.reset(installedTable.get(), snapshot.index());
         applied.advanceTo(snapshot.index());
         metrics.snapshotInstalled();
         LOG.info("{}: installed the leader's snapshot at index {} (term {}); the log now starts at {}", node.id(),
@@ -447,6 +463,13 @@ final class RaftLoop {
         }
         switch (request.kind()) {
             case APPEND:
+                try {
+                    Envelope.type(request.payload());
+                } catch (IllegalArgumentException e) {
+                    network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED,
+                            "not an application entry: " + e.getMessage(), ""));
+                    break;
+                }
                 proposals.add(new Proposal(request.payload(), null, request, 0));
                 break;
             case TRANSFER_LEADERSHIP:
@@ -569,7 +592,10 @@ final class RaftLoop {
             return;
         }
         List<byte[]> payloads = new ArrayList<>(batch.size());
+        // Log time is the leader's: session entries get this member's clock now that it appends them as leader.
+        long now = System.currentTimeMillis();
         for (Proposal p : batch) {
+            Envelope.stamp(p.payload(), now);
             payloads.add(p.payload());
         }
         long first;
@@ -637,7 +663,13 @@ final class RaftLoop {
     private void checkAlreadyApplied(long index, long term, CompletableFuture<Entry> future) {
         long actual = node.termAt(index);
         if (actual == term) {
-            complete(future, new Entry(index, term, EntryKind.NORMAL, null));
+            Object outcome = appendOutcome(new Entry(index, term, EntryKind.NORMAL, null),
+                    sessions.outcome(index));
+            if (outcome instanceof Entry entry) {
+                complete(future, entry);
+            } else {
+                completeExceptionally(future, (Throwable) outcome);
+            }
         } else {
             completeExceptionally(future, new OutcomeUnknownException("entry " + index + " of term " + term
                     + " is not in this member's log"));
@@ -793,6 +825,7 @@ final class RaftLoop {
         List<CompletableFuture<Entry>> done = null;
         List<Object> outcomes = null; // the entry, or the exception, of each future in done
         for (Entry e : committed) {
+            SessionTable.Outcome session = sessions.apply(e);
             if (e.kind() == EntryKind.CONFIG) {
                 Configuration config = ConfigurationCodec.decode(e.payload());
                 learnAddresses(config);
@@ -817,7 +850,7 @@ final class RaftLoop {
                 done.add(p.future());
                 if (p.term() == e.term()) {
                     metrics.commitLatency(System.nanoTime() - p.startNanos());
-                    outcomes.add(e);
+                    outcomes.add(appendOutcome(e, session));
                 } else {
                     outcomes.add(new NotLeaderException("entry " + e.index()
                             + " was replaced by another leader's entry; it did not commit", leaderAddress()));
@@ -825,6 +858,7 @@ final class RaftLoop {
             }
         }
         long last = committed.get(committed.size() - 1).index();
+        sessions.forgetBelow(node.firstIndex());
         // Before the futures: an application that saw its append complete may act on the entry being committed
         // here at once (compact up to it, read it), and the dispatch thread may run before this thread goes on.
         if (applied.advanceQuietly(last)) {
@@ -841,6 +875,21 @@ final class RaftLoop {
             }
         }
         metrics.committed(committed.size());
+    }
+
+    /**
+     * What an append that committed as {@code e} completes with: the entry itself, or, for a session's append, the
+     * entry where its first copy committed, or the reason it was refused.
+     */
+    private static Object appendOutcome(Entry e, SessionTable.Outcome session) {
+        if (session instanceof SessionTable.Duplicate d) {
+            return new Entry(d.index(), d.term(), EntryKind.NORMAL, null);
+        }
+        if (session instanceof SessionTable.Refused r) {
+            return r.reason() == SessionTable.Reason.UNKNOWN_SESSION ? new SessionExpiredException(r.message())
+                    : new KayakException("the append was refused: " + r.message());
+        }
+        return e;
     }
 
     private void publishState() {

@@ -14,6 +14,12 @@ final class StoredSnapshot implements Snapshot {
 
     StoredSnapshot(SnapshotReader reader) {
         this.reader = reader;
+        try {
+            LibrarySection.read(reader); // the library's own section is not the application's
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
     }
 
     @Override

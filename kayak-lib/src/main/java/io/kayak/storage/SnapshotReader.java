@@ -36,6 +36,11 @@ public final class SnapshotReader implements AutoCloseable {
         return metadata;
     }
 
+    /** The file being read, for messages. */
+    public Path file() {
+        return file;
+    }
+
     /**
      * The next event, or null after the last one.
      *

@@ -54,7 +54,9 @@ public final class SessionTable {
         /** The sequence was answered and acknowledged already; its outcome is forgotten. */
         ANSWERED_ALREADY,
         /** The session has {@link #MAX_UNANSWERED} outcomes its client has not acknowledged. */
-        TOO_MANY_UNANSWERED
+        TOO_MANY_UNANSWERED,
+        /** The entry's envelope could not be decoded (every member decodes the same bytes the same way). */
+        MALFORMED
     }
 
     private static final class Session {
@@ -96,11 +98,17 @@ public final class SessionTable {
      * {@code entry}. Entries must come in log order, each once.
      */
     public Outcome apply(long index, long term, byte[] entry) {
-        Envelope.Type type = Envelope.type(entry);
-        if (type == Envelope.Type.PLAIN) {
-            return new Fresh(index, term);
+        Envelope.Type type;
+        Envelope.Fields f;
+        try {
+            type = Envelope.type(entry);
+            if (type == Envelope.Type.PLAIN) {
+                return new Fresh(index, term);
+            }
+            f = Envelope.decode(entry);
+        } catch (IllegalArgumentException e) {
+            return new Refused(Reason.MALFORMED, "entry " + index + ": " + e.getMessage());
         }
-        Envelope.Fields f = Envelope.decode(entry);
         advance(f.stamp());
         switch (type) {
             case OPEN -> {
