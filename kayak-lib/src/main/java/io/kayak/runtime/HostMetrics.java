@@ -137,6 +137,20 @@ final class HostMetrics {
                 .tags(tags).register(registry);
     }
 
+    /**
+     * Publishes the session table's gauges: {@code kayak.sessions.open}, and {@code kayak.sessions.duplicates} and
+     * {@code kayak.sessions.refused}, the session appends this member skipped since it started (retried copies of
+     * committed appends, and appends of sessions that were gone).
+     */
+    void sessions(SessionApplier sessions) {
+        Gauge.builder("kayak.sessions.open", sessions::openSessions).description("open client sessions")
+                .tags(tags).register(registry);
+        Gauge.builder("kayak.sessions.duplicates", sessions::duplicates)
+                .description("retried copies of committed session appends skipped").tags(tags).register(registry);
+        Gauge.builder("kayak.sessions.refused", sessions::refused)
+                .description("session appends refused because their session was gone").tags(tags).register(registry);
+    }
+
     /** Updates the lag of each follower (leader only); followers that left are reported as 0. */
     void followerLag(Map<String, Long> matches, long lastIndex) {
         for (Map.Entry<String, AtomicLong> e : followerLag.entrySet()) {

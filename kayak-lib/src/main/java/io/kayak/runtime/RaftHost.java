@@ -157,6 +157,7 @@ public final class RaftHost implements Host {
         // hands them out committed, exactly as they were the first time.
         SessionApplier sessions = new SessionApplier(LibrarySection.latest(snapshotStore));
         loop.sessions(sessions, () -> LibrarySection.latest(snapshotStore));
+        metrics.sessions(sessions);
         if (snapshotStore == null) {
             this.snapshotExecutor = null;
             this.snapshotSender = null;

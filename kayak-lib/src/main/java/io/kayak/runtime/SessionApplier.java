@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * an index it does not know is an ordinary entry for the application.
  */
 final class SessionApplier {
-    private SessionTable table;
+    /** Read by metrics on other threads; a stale value there is harmless. */
+    private volatile SessionTable table;
+    private volatile long duplicates;
+    private volatile long refused;
     private final ConcurrentSkipListMap<Long, SessionTable.Outcome> skipped = new ConcurrentSkipListMap<>();
 
     SessionApplier(SessionTable initial) {
@@ -28,6 +31,11 @@ final class SessionApplier {
         SessionTable.Outcome outcome = table.apply(e.index(), e.term(), e.payload());
         if (!(outcome instanceof SessionTable.Fresh)) {
             skipped.put(e.index(), outcome);
+            if (outcome instanceof SessionTable.Duplicate) {
+                duplicates++; // one writer, the raft thread
+            } else if (outcome instanceof SessionTable.Refused) {
+                refused++;
+            }
         }
         return outcome;
     }
@@ -51,5 +59,15 @@ final class SessionApplier {
     /** How many sessions are open (a metric). */
     int openSessions() {
         return table.size();
+    }
+
+    /** How many retried copies of committed appends were skipped since this member started. */
+    long duplicates() {
+        return duplicates;
+    }
+
+    /** How many appends of sessions that were gone were refused since this member started. */
+    long refused() {
+        return refused;
     }
 }

@@ -70,7 +70,9 @@ class SessionsTest {
 
     @Test
     void aSecondCopyOfACommittedAppendIsSkippedAndAnswersWithTheFirstIndex() throws Exception {
-        Host h = start(b -> b);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Host h = start(b -> b.meterRegistry(registry));
         try (Session s = h.log().openSession()) {
             byte[] copy = Envelope.append(s.id(), 1, 1, bytes("once"));
             io.kayak.core.Entry first = attempt(h, copy.clone());
@@ -84,6 +86,8 @@ class SessionsTest {
             assertThat(seen.get(0).payload()).isEqualTo(bytes("once"));
             assertThat(seen.stream().filter(e -> e.kind() == EntryKind.NORMAL)).hasSize(1);
             assertThat(seen.get(seen.size() - 1).kind()).isEqualTo(EntryKind.SESSION);
+            assertThat(registry.get("kayak.sessions.duplicates").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("kayak.sessions.open").gauge().value()).isEqualTo(1.0);
         }
     }
 
