@@ -485,7 +485,7 @@ public final class HostOptions {
         /**
          * Sets the largest payload an append may carry (default {@link #DEFAULT_MAX_ENTRY_BYTES}). Every entry must
          * fit one transport frame with room for its framing (so at most 16 MiB less 64 KiB), one log segment
-         * ({@link #segmentCapacity} less 57 bytes of headers) and {@link #maxPendingBytes}; {@link #build()} refuses
+         * ({@link #segmentCapacity} less 90 bytes of headers and envelope) and {@link #maxPendingBytes}; {@link #build()} refuses
          * a value that does not. Give every member the same limit: a leader refuses forwarded appends above its own.
          */
         public Builder maxEntryBytes(int bytes) {

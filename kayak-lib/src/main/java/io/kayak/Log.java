@@ -63,6 +63,31 @@ public interface Log {
     Session openSession();
 
     /**
+     * Opens a session for a client outside this process, which numbers its own appends and may send them through
+     * any member ({@link #appendInSession}); returns the session's id (the index of its opening entry). Nothing keeps
+     * such a session alive but the client's appends: it expires after {@link HostOptions#sessionTimeout()} of log
+     * time without one. Waits as {@link #openSession()} does and fails as it does.
+     */
+    long openClientSession();
+
+    /**
+     * Appends {@code payload} as {@code sequence} of session {@code session}, for a client outside this process
+     * ({@link #openClientSession()}). The same guarantees as {@link Session#append}: sent again, with the same
+     * numbers, until its outcome is known or the request timeout passes; however often the client sends the same
+     * (session, sequence), through whichever member, it takes effect at most once, and every call completes with
+     * the entry where the first copy committed. The client numbers its appends from 1, each number once, and passes
+     * the lowest sequence it still has no answer for as {@code firstUnanswered}: the session table forgets the
+     * outcomes below it, and a later copy of such a sequence is refused (it fails with a {@link KayakException} and
+     * does not take effect). The returned entry carries this call's payload; a copy's payload is not compared with
+     * the first's.
+     *
+     * @throws IllegalArgumentException when {@code session} is below 1, or not {@code 1 <= firstUnanswered <=
+     *                                  sequence}
+     * @throws NullPointerException     when {@code payload} is null
+     */
+    CompletableFuture<Entry> appendInSession(long session, long sequence, long firstUnanswered, byte[] payload);
+
+    /**
      * Listens to committed entries from {@code fromIndex} on, contiguous, each index exactly once, in log order.
      * Reading happens on the caller's thread, so a slow listener never slows the cluster down; {@code buffer} bounds
      * how many entries it reads ahead.

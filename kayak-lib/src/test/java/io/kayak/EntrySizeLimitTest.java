@@ -74,7 +74,7 @@ class EntrySizeLimitTest {
     void anEntryAtTheLargestLimitReachesEveryReplicaSurvivesARestartAndTravelsInASnapshot() throws Exception {
         int limit = EntryFraming.maxPayloadBytes(TransportOptions.DEFAULT_MAX_FRAME_BYTES);
         // Segments that hold one such entry exactly: the entry meets the frame bound and the segment bound at once.
-        UnaryOperator<HostOptions.Builder> largest = o -> o.maxEntryBytes(limit).segmentCapacity(limit + 32 + 25);
+        UnaryOperator<HostOptions.Builder> largest = o -> o.maxEntryBytes(limit).segmentCapacity(limit + 32 + 25 + 33);
         Host a = start("a", largest);
         Host b = join("b", "a", largest);
         Host c = join("c", "a", largest);

@@ -40,7 +40,7 @@ class MaxEntryBytesOptionsTest {
     @Test
     void aLimitAboveWhatASegmentHoldsIsRefused() {
         int segment = 1 << 20;
-        int holds = segment - 32 - 25;
+        int holds = segment - 32 - 25 - 33; // segment and record headers, and a session append's envelope
         assertThat(HostOptions.builder().segmentCapacity(segment).maxEntryBytes(holds).build().maxEntryBytes())
                 .isEqualTo(holds);
         assertThatThrownBy(() -> HostOptions.builder().segmentCapacity(segment).maxEntryBytes(holds + 1).build())
@@ -61,7 +61,7 @@ class MaxEntryBytesOptionsTest {
     @Test
     void theDefaultShrinksToASmallerSegmentOrPendingLimitInsteadOfRefusingThem() {
         assertThat(HostOptions.builder().segmentCapacity(64 << 10).build().maxEntryBytes())
-                .isEqualTo((64 << 10) - 57);
+                .isEqualTo((64 << 10) - 90);
         assertThat(HostOptions.builder().maxPendingBytes(100_000).build().maxEntryBytes()).isEqualTo(100_000);
     }
 

@@ -24,6 +24,12 @@ import java.util.Objects;
 public final class EntrySizeLimit {
     private static final Logger LOG = LoggerFactory.getLogger(EntrySizeLimit.class);
 
+    /**
+     * The most bytes Kayak adds to an application payload in the log: the envelope of a session's append
+     * ({@link Envelope#APPEND_HEADER}). A segment must hold the payload and these.
+     */
+    public static final int ENVELOPE_BYTES = Envelope.APPEND_HEADER;
+
     private final String memberId;
     private final int maxEntryBytes;
 
@@ -39,7 +45,7 @@ public final class EntrySizeLimit {
      */
     public static int defaultFor(int segmentCapacity, long maxPendingBytes) {
         long limit = Math.min(HostOptions.DEFAULT_MAX_ENTRY_BYTES, Math.min(maxPendingBytes,
-                Math.min(StorageOptions.maxPayloadBytes(segmentCapacity),
+                Math.min(segmentPayloadBytes(segmentCapacity),
                         EntryFraming.maxPayloadBytes(TransportOptions.DEFAULT_MAX_FRAME_BYTES))));
         return (int) Math.max(0, limit);
     }
@@ -58,16 +64,21 @@ public final class EntrySizeLimit {
                     + " bytes of headroom for framing carries payloads of at most "
                     + EntryFraming.maxPayloadBytes(frame) + " bytes");
         }
-        if (maxEntryBytes > StorageOptions.maxPayloadBytes(segmentCapacity)) {
+        if (maxEntryBytes > segmentPayloadBytes(segmentCapacity)) {
             throw new IllegalArgumentException("maxEntryBytes (" + maxEntryBytes + ") does not fit a log segment: "
                     + "a segmentCapacity of " + segmentCapacity + " bytes holds payloads of at most "
-                    + StorageOptions.maxPayloadBytes(segmentCapacity) + " bytes (less the segment's and the "
-                    + "record's headers)");
+                    + segmentPayloadBytes(segmentCapacity) + " bytes (less the segment's and the record's headers"
+                    + " and the entry's envelope)");
         }
         if (maxPendingBytes < maxEntryBytes) {
             throw new IllegalArgumentException("maxPendingBytes (" + maxPendingBytes + ") is below maxEntryBytes ("
                     + maxEntryBytes + "): an append at the entry size limit would always be refused as overloaded");
         }
+    }
+
+    /** The largest application payload a segment holds: its record payload less the entry's envelope. */
+    private static long segmentPayloadBytes(int segmentCapacity) {
+        return StorageOptions.maxPayloadBytes(segmentCapacity) - ENVELOPE_BYTES;
     }
 
     /**
@@ -83,9 +94,14 @@ public final class EntrySizeLimit {
         return new EntryTooLargeException(message(payload.length), payload.length, maxEntryBytes);
     }
 
+    /**
+     * The application's share of a forwarded entry, and never less than what would not fit a segment: an entry
+     * whose envelope claims no payload (a session's bookkeeping) but carries more is measured by its length.
+     */
     private static int applicationBytes(byte[] entry) {
+        int beyondEnvelopes = entry.length - ENVELOPE_BYTES;
         try {
-            return entry.length - Envelope.payloadOffset(entry);
+            return Math.max(beyondEnvelopes, entry.length - Envelope.payloadOffset(entry));
         } catch (IllegalArgumentException notAnEnvelope) {
             return entry.length; // refused later as malformed, if it fits
         }

@@ -138,22 +138,58 @@ final class HostLog implements Log {
 
     @Override
     public Session openSession() {
+        return new HostSession(open(), this, sessionTimers);
+    }
+
+    @Override
+    public long openClientSession() {
+        return open();
+    }
+
+    /** Appends a session's opening and waits for it to commit; returns the new session's id, its index. */
+    private long open() {
         refuseOnLoop.run();
         gate.check();
         byte[] open = Envelope.open(options.sessionTimeout().toMillis(), options.maxSessions());
         CompletableFuture<io.kayak.core.Entry> opened = leaderWait.run(() -> attempt(open.clone()),
                 options.requestTimeout(), () -> new OutcomeUnknownException("the session's opening did not commit"
                 + " within " + options.requestTimeout() + "; a session it may still open expires unused"));
-        io.kayak.core.Entry e;
         try {
-            e = opened.join();
+            return opened.join().index();
         } catch (java.util.concurrent.CompletionException failed) {
             if (failed.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
             throw failed;
         }
-        return new HostSession(e.index(), this, sessionTimers);
+    }
+
+    @Override
+    public CompletableFuture<Entry> appendInSession(long session, long sequence, long firstUnanswered,
+                                                    byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        if (session < 1 || sequence < 1 || firstUnanswered < 1 || firstUnanswered > sequence) {
+            throw new IllegalArgumentException("need session >= 1 and 1 <= firstUnanswered <= sequence, not session "
+                    + session + ", sequence " + sequence + ", firstUnanswered " + firstUnanswered);
+        }
+        CompletableFuture<Entry> refused = gate.refused();
+        if (refused != null) {
+            return refused;
+        }
+        io.kayak.EntryTooLargeException tooLarge = entryLimit.check(payload);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(tooLarge);
+        }
+        OverloadedException overloaded = admit(payload.length);
+        if (overloaded != null) {
+            return CompletableFuture.failedFuture(overloaded);
+        }
+        byte[] entry = Envelope.append(session, sequence, firstUnanswered, payload);
+        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(this, sessionTimers, entry,
+                "append " + sequence + " of session " + session);
+        result.whenComplete((e, t) -> release(payload.length));
+        return result.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+                Envelope.APPEND_HEADER, payload.length));
     }
 
     @Override

@@ -4,17 +4,12 @@ import io.kayak.ClosedException;
 import io.kayak.Entry;
 import io.kayak.EntryKind;
 import io.kayak.EntryTooLargeException;
-import io.kayak.MemberRemovedException;
-import io.kayak.NotLeaderException;
-import io.kayak.OutcomeUnknownException;
 import io.kayak.OverloadedException;
 import io.kayak.Session;
-import io.kayak.SessionExpiredException;
 import io.kayak.core.session.Envelope;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,95 +68,15 @@ final class HostSession implements Session {
         long sequence = nextSequence.getAndIncrement();
         unanswered.add(sequence);
         byte[] entry = Envelope.append(id, sequence, unanswered.first(), payload);
-        Append append = new Append(entry, sequence);
-        append.result.whenComplete((e, t) -> {
+        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(log, timers, entry,
+                "append " + sequence + " of session " + id);
+        result.whenComplete((e, t) -> {
             unanswered.remove(sequence);
             log.release(payload.length);
         });
-        append.start();
-        return append.result.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+        lastSentNanos = System.nanoTime();
+        return result.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.APPEND_HEADER, payload.length));
-    }
-
-    /** One append and its attempts, all with the same sequence number. */
-    private final class Append {
-        final CompletableFuture<io.kayak.core.Entry> result = new CompletableFuture<>();
-        final byte[] entry;
-        final long sequence;
-        /** Whether some attempt may have reached a leader: then a deadline leaves the outcome open. */
-        volatile boolean mayHaveCommitted;
-        volatile NotLeaderException lastRefusal;
-
-        Append(byte[] entry, long sequence) {
-            this.entry = entry;
-            this.sequence = sequence;
-        }
-
-        void start() {
-            timers.deadlines.within(result, timers.requestTimeout, () -> mayHaveCommitted
-                    ? new OutcomeUnknownException("no copy of append " + sequence + " of session " + id
-                    + " was seen to commit within " + timers.requestTimeout + "; it may still take effect, once at"
-                    + " most")
-                    : new NotLeaderException("no leader took append " + sequence + " of session " + id + " within "
-                    + timers.requestTimeout + "; it did not take effect", lastRefusal == null ? null
-                    : lastRefusal.leaderAddress()));
-            attempt();
-        }
-
-        void attempt() {
-            if (result.isDone()) {
-                return;
-            }
-            lastSentNanos = System.nanoTime();
-            // A fresh copy per attempt: the leader stamps the bytes it appends, and an earlier attempt's copy may
-            // still be on its way to disk or to followers.
-            CompletableFuture<io.kayak.core.Entry> attempt = timers.deadlines.within(log.attempt(entry.clone()),
-                    timers.attemptTimeout, () -> new OutcomeUnknownException("attempt unanswered"));
-            result.whenComplete((v, t) -> attempt.cancel(false));
-            attempt.whenComplete((e, error) -> {
-                if (error == null) {
-                    result.complete(e);
-                    return;
-                }
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (isFinal(cause)) {
-                    result.completeExceptionally(cause);
-                } else if (cause instanceof NotLeaderException refused) {
-                    lastRefusal = refused;
-                    retryWhenLed();
-                } else {
-                    if (!(cause instanceof OverloadedException)) {
-                        mayHaveCommitted = true;
-                    }
-                    timers.deadlines.after(timers.settleNanos, this::attempt, this::closedUnderneath);
-                }
-            });
-        }
-
-        private void retryWhenLed() {
-            CompletableFuture<Void> led = timers.state.whenLeaderKnown();
-            result.whenComplete((v, t) -> led.cancel(false));
-            led.whenComplete((v, error) -> {
-                if (error instanceof ClosedException e) {
-                    result.completeExceptionally(e);
-                } else if (error == null) {
-                    timers.deadlines.after(timers.settleNanos, this::attempt, this::closedUnderneath);
-                }
-            });
-        }
-
-        private void closedUnderneath() {
-            result.completeExceptionally(new ClosedException("the host is closed"));
-        }
-    }
-
-    /** Failures that no retry can change. */
-    private static boolean isFinal(Throwable cause) {
-        return cause instanceof SessionExpiredException || cause instanceof EntryTooLargeException
-                || cause instanceof ClosedException || cause instanceof MemberRemovedException
-                || cause instanceof java.util.concurrent.CancellationException
-                || (cause instanceof io.kayak.KayakException k && k.getClass() == io.kayak.KayakException.class);
     }
 
     /** Sends a keep-alive whenever a quarter of the session timeout passes with nothing sent. */

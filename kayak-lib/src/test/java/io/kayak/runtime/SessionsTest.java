@@ -128,6 +128,29 @@ class SessionsTest {
     }
 
     @Test
+    void aClientOutsideTheProcessRetriesThroughAnotherMemberAndItTakesEffectOnce() throws Exception {
+        Host a = start(b -> b);
+        Host b = network.join(HostOptions.builder().id("b").listen("local:b").dataDir(dir.resolve("b")).build(),
+                List.of("local:a"));
+        hosts.add(b);
+        long session = b.log().openClientSession();
+        Entry first = a.log().appendInSession(session, 1, 1, bytes("x")).get(20, TimeUnit.SECONDS);
+        Entry again = b.log().appendInSession(session, 1, 1, bytes("x")).get(20, TimeUnit.SECONDS);
+        assertThat(again.index()).isEqualTo(first.index());
+        assertThat(again.term()).isEqualTo(first.term());
+        // The client has the answer to 1 and says so with 2: a late copy of 1 is refused, never applied.
+        b.log().appendInSession(session, 2, 2, bytes("y")).get(20, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> a.log().appendInSession(session, 1, 1, bytes("x")).get(20, TimeUnit.SECONDS))
+                .hasCauseExactlyInstanceOf(io.kayak.KayakException.class)
+                .hasMessageContaining("answered and acknowledged already");
+        List<Entry> seen = read(b, first.index(), b.log().committed());
+        assertThat(seen.stream().filter(e -> e.kind() == EntryKind.NORMAL).map(Entry::payload))
+                .containsExactly(bytes("x"), bytes("y"));
+        assertThatThrownBy(() -> a.log().appendInSession(session, 3, 4, bytes("z")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSessionSilentForItsTimeoutOfLogTimeExpires() throws Exception {
         Duration timeout = Duration.ofMillis(1_500);
         Host h = start(b -> b.requestTimeout(Duration.ofSeconds(1)).sessionTimeout(timeout));
