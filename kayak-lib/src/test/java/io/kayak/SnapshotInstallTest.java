@@ -218,6 +218,7 @@ class SnapshotInstallTest {
             long term = d.log().term(last);
             io.kayak.core.Configuration config = d.log().configurationBefore(last + 1).configuration();
             try (SnapshotWriter w = d.snapshots().begin(index, term, config)) {
+                w.write(io.kayak.runtime.LibrarySection.encode(new io.kayak.core.session.SessionTable()));
                 w.write("state".getBytes(StandardCharsets.UTF_8));
                 w.commit();
             }

@@ -13,14 +13,15 @@ import java.util.Arrays;
  * snapshot, or installs one from the leader, takes its session table from here, so sessions survive restarts and
  * reach new members exactly as every other member has them.
  */
-final class LibrarySection {
+public final class LibrarySection {
     /** The section's own format, so that later versions can add to it. */
     private static final byte VERSION = 1;
 
     private LibrarySection() {
     }
 
-    static byte[] encode(SessionTable table) {
+    /** The section holding {@code table}, as the first event of a snapshot file. */
+    public static byte[] encode(SessionTable table) {
         byte[] body = table.encode();
         byte[] out = new byte[1 + body.length];
         out[0] = VERSION;
