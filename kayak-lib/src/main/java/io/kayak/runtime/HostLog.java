@@ -100,11 +100,15 @@ final class HostLog implements Log {
     /**
      * One attempt to append an encoded entry (envelope included): the raft loop proposes it as leader or forwards it
      * to the leader. No retries; the future completes with the committed entry (for a session's append, the one
-     * where its first copy committed) or fails.
+     * where its first copy committed) or fails; it never throws (a closed host fails the future).
      */
     CompletableFuture<io.kayak.core.Entry> attempt(byte[] entry) {
         CompletableFuture<io.kayak.core.Entry> attempt = new CompletableFuture<>();
-        loop.post(() -> loop.propose(entry, attempt));
+        try {
+            loop.post(() -> loop.propose(entry, attempt));
+        } catch (io.kayak.ClosedException closed) {
+            attempt.completeExceptionally(closed); // callers on timer threads learn it from the future
+        }
         return attempt;
     }
 

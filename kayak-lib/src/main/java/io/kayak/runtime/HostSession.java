@@ -85,13 +85,16 @@ final class HostSession implements Session {
             if (closed.get()) {
                 return;
             }
-            if (System.nanoTime() - lastSentNanos >= timers.keepAliveNanos) {
-                lastSentNanos = System.nanoTime();
-                Long first = unanswered.isEmpty() ? nextSequence.get() : unanswered.first();
-                // Best effort: a lost keep-alive is made up by the next one, long before the session could expire.
-                log.attempt(Envelope.keepAlive(id, first));
+            try {
+                if (System.nanoTime() - lastSentNanos >= timers.keepAliveNanos) {
+                    lastSentNanos = System.nanoTime();
+                    Long first = unanswered.isEmpty() ? nextSequence.get() : unanswered.first();
+                    // Best effort: a lost keep-alive is made up by the next one, long before the session expires.
+                    log.attempt(Envelope.keepAlive(id, first));
+                }
+            } finally {
+                scheduleKeepAlive();
             }
-            scheduleKeepAlive();
         }, () -> { });
     }
 

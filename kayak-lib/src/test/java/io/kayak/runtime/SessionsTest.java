@@ -105,6 +105,20 @@ class SessionsTest {
     }
 
     @Test
+    void aClosedSessionOrHostRefusesAppendsWithClosedException() throws Exception {
+        Host h = start(b -> b);
+        Session s = h.log().openSession();
+        s.close();
+        assertThatThrownBy(() -> s.append(bytes("late")).get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(io.kayak.ClosedException.class);
+        Session open = h.log().openSession();
+        h.close();
+        assertThatThrownBy(() -> open.append(bytes("late")).get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(io.kayak.ClosedException.class);
+        assertThatThrownBy(() -> h.log().openSession()).isInstanceOf(io.kayak.ClosedException.class);
+    }
+
+    @Test
     void theTableSurvivesARestartAndASnapshot() throws Exception {
         Host h = start(b -> b);
         Session s = h.log().openSession();
