@@ -121,7 +121,9 @@ class AutoCompactionTest {
         await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> h.log().snapshotIndex() == 0);
         long last = append(h, 20, 1024);
         await().atMost(Duration.ofSeconds(10)).until(() -> h.log().snapshotIndex() > 0);
-        assertThat(h.log().snapshotIndex()).isGreaterThan(30).isLessThanOrEqualTo(last);
+        // The snapshot covers what the application had applied when the threshold was crossed: on a busy machine
+        // that may lag the log by many entries, so only its bounds are certain.
+        assertThat(h.log().snapshotIndex()).isPositive().isLessThanOrEqualTo(last);
         assertThat(h.log().compacted()).isPositive();
     }
 
