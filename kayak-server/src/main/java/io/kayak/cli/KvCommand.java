@@ -41,13 +41,14 @@ public final class KvCommand implements Runnable {
     static class WriteOptions extends ServerOption {
         @Option(names = "--retry-for", paramLabel = "SECONDS", defaultValue = "30",
                 description = "how long a write whose outcome is open (503, 504, no answer) is sent again, in the"
-                        + " same session, before giving up (default: ${DEFAULT-VALUE})")
+                        + " same session, before giving up (default: ${DEFAULT-VALUE}, at most 45)")
         int retryFor;
 
         /** Makes {@code write} through a session, retrying; prints the answer and returns the exit code. */
         int write(ClusterClient.Write write) {
-            if (retryFor < 0) {
-                throw new CliException("--retry-for must not be negative", 4);
+            if (retryFor < 0 || retryFor > SessionWriter.MAX_RETRY_SECONDS) {
+                throw new CliException("--retry-for must be between 0 and " + SessionWriter.MAX_RETRY_SECONDS
+                        + " seconds", 4);
             }
             SessionWriter writer = new SessionWriter(servers, tls::client, Duration.ofSeconds(retryFor),
                     line -> System.err.println("kayak: " + line));

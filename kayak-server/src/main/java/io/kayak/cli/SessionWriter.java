@@ -16,11 +16,15 @@ import java.util.function.Function;
  * answer at all) sends the very same write, with the same session and sequence, again through the next member,
  * until a definite answer or the deadline. However often it is sent, the write takes effect at most once, and a
  * retry is answered with the first copy's status and body. A session that expired (410) never applied the write, so
- * the writer opens a new one and goes on.
+ * the writer opens a new one and goes on: had an earlier copy committed, it would have kept the session alive for
+ * the session timeout (60 s of log time) from then, longer than the writer tries ({@link #MAX_RETRY_SECONDS} plus the
+ * member's own 5 s of retrying).
  *
  * <p>The members to try are those given, then those the first member that answers lists in its status.
  */
 final class SessionWriter {
+    /** The longest a write may be retried: a 410 then still proves it was never applied (see above). */
+    static final int MAX_RETRY_SECONDS = 45;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
