@@ -1,6 +1,7 @@
 package io.kayak.cli;
 
 import io.kayak.server.Json;
+import io.kayak.server.SessionHeaders;
 
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +44,25 @@ public final class ClusterClient {
         }
     }
 
+    /** A write of the HTTP API. */
+    public sealed interface Write {
+        /** {@code PUT /v1/kv/{key}}. */
+        record Put(String key, byte[] value) implements Write {
+        }
+
+        /** {@code PUT /v1/kv/{key}?prevValue=expected}. */
+        record Cas(String key, String expected, byte[] value) implements Write {
+        }
+
+        /** {@code DELETE /v1/kv/{key}}. */
+        record Delete(String key) implements Write {
+        }
+
+        /** {@code POST /v1/kv/{key}?op=increment}. */
+        record Increment(String key) implements Write {
+        }
+    }
+
     public ClusterClient(HostPort server) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         this.base = "http://" + server;
@@ -59,16 +79,46 @@ public final class ClusterClient {
     }
 
     public Reply put(String key, byte[] value) {
-        return send(HttpRequest.newBuilder(kv(key, null)).PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+        return send(request(new Write.Put(key, value)));
     }
 
     public Reply compareAndSet(String key, String expected, byte[] value) {
-        return send(HttpRequest.newBuilder(kv(key, "prevValue=" + encode(expected)))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+        return send(request(new Write.Cas(key, expected, value)));
     }
 
     public Reply delete(String key) {
-        return send(HttpRequest.newBuilder(kv(key, null)).DELETE());
+        return send(request(new Write.Delete(key)));
+    }
+
+    /** {@code POST /v1/sessions}. */
+    public Reply openSession() throws IOException {
+        return trySend(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /**
+     * Sends {@code write} as write {@code sequence} of {@code session} (whose client has every answer below
+     * {@code firstUnanswered}): the same numbers sent again, through any member, take effect at most once.
+     *
+     * @throws IOException when the member cannot be reached or does not answer in time
+     */
+    public Reply write(Write write, long session, long sequence, long firstUnanswered) throws IOException {
+        return trySend(request(write).header(SessionHeaders.SESSION, Long.toString(session))
+                .header(SessionHeaders.SEQUENCE, Long.toString(sequence))
+                .header(SessionHeaders.FIRST_UNANSWERED, Long.toString(firstUnanswered)));
+    }
+
+    private HttpRequest.Builder request(Write write) {
+        if (write instanceof Write.Put p) {
+            return HttpRequest.newBuilder(kv(p.key(), null)).PUT(HttpRequest.BodyPublishers.ofByteArray(p.value()));
+        } else if (write instanceof Write.Cas c) {
+            return HttpRequest.newBuilder(kv(c.key(), "prevValue=" + encode(c.expected())))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(c.value()));
+        } else if (write instanceof Write.Delete d) {
+            return HttpRequest.newBuilder(kv(d.key(), null)).DELETE();
+        }
+        Write.Increment i = (Write.Increment) write;
+        return HttpRequest.newBuilder(kv(i.key(), "op=increment")).POST(HttpRequest.BodyPublishers.noBody());
     }
 
     public Reply remove(String memberId) {
@@ -99,16 +149,22 @@ public final class ClusterClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private Reply send(HttpRequest.Builder request) {
+    private Reply trySend(HttpRequest.Builder request) throws IOException {
         try {
             HttpResponse<byte[]> r = http.send(request.timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r.body());
-        } catch (IOException e) {
-            throw new CliException("cannot reach " + base + ": " + e.getMessage(), 2);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", 130);
+        }
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            return trySend(request);
+        } catch (IOException e) {
+            throw new CliException("cannot reach " + base + ": " + e.getMessage(), 2);
         }
     }
 }

@@ -14,6 +14,17 @@ public final class Failure extends RuntimeException {
         TOO_LARGE(413),
         /** No leader, no quorum, or too busy: nothing was appended; retry later. */
         UNAVAILABLE(503),
+        /**
+         * A session write whose session is not open (it expired, was evicted, or never existed): it did not and
+         * never will take effect. Open a new session.
+         */
+        SESSION_EXPIRED(410),
+        /**
+         * A session write the session will not answer: its sequence is below the session's first unanswered one,
+         * the session has too many unanswered writes, or the write's result is no longer remembered. This request
+         * did not take effect (an earlier copy of it may have); retrying does not help.
+         */
+        SEQUENCE_REFUSED(422),
         /** A write that may or may not have been applied (it may still commit). */
         OUTCOME_UNKNOWN(504);
 

@@ -27,28 +27,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The HTTP API (see {@code docs/server.md}): {@code /v1/kv/{key}}, {@code /v1/status},
- * {@code /v1/members/{id}/remove}, {@code /v1/members/{id}/transfer-leadership}, {@code /metrics} and the status page at {@code /}. Never blocks the event loop:
- * every Kayak call is a future whose completion writes the response. Errors are JSON
- * {@code {"error": "...", "leader": "host:port"}}.
+ * The HTTP API (see {@code docs/server.md}): {@code /v1/kv/{key}}, {@code /v1/sessions}, {@code /v1/status},
+ * {@code /v1/members/{id}/remove}, {@code /v1/members/{id}/transfer-leadership}, {@code /metrics} and the status
+ * page at {@code /}. Never blocks the event loop: every Kayak call is a future whose completion writes the response.
+ * Errors are JSON {@code {"error": "...", "leader": "host:port"}}. A write with the {@link SessionHeaders} is made in
+ * that client session, so a retry of it is answered with the first copy's status and body.
  */
 @ChannelHandler.Sharable
 final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String KV = "/v1/kv/";
     private static final String MEMBERS = "/v1/members/";
+    private static final String SESSIONS = "/v1/sessions";
 
     private final Host host;
     private final KvService kv;
+    private final SessionOpener sessions;
     private final SelfStatus self;
     private final PeerPoller peers;
     private final Supplier<String> metrics;
     private final byte[] statusPage;
 
-    HttpApi(Host host, KvService kv, SelfStatus self, PeerPoller peers, Supplier<String> metrics,
-            byte[] statusPage) {
+    HttpApi(Host host, KvService kv, SessionOpener sessions, SelfStatus self, PeerPoller peers,
+            Supplier<String> metrics, byte[] statusPage) {
         this.host = host;
         this.kv = kv;
+        this.sessions = sessions;
         this.self = self;
         this.peers = peers;
         this.metrics = metrics;
@@ -87,20 +91,38 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             } else if (method.equals(HttpMethod.PUT)) {
                 Bytes value = Bytes.copyOf(ByteBufUtil.getBytes(request.content()));
                 String expected = single(params, "prevValue");
+                SessionSequence at = SessionHeaders.parse(request.headers());
                 if (expected == null) {
-                    reply(ctx, keepAlive, kv.put(key, value).thenApply(HttpApi::indexOk));
+                    reply(ctx, keepAlive, kv.put(key, value, at).thenApply(HttpApi::indexOk));
                 } else {
-                    reply(ctx, keepAlive, kv.compareAndSet(key, Bytes.utf8(expected), value).thenApply(o ->
+                    reply(ctx, keepAlive, kv.compareAndSet(key, Bytes.utf8(expected), value, at).thenApply(o ->
                             o.status() == Outcome.Status.SWAPPED ? indexOk(o)
                                     : Responses.error(HttpResponseStatus.PRECONDITION_FAILED,
                                             "the current value is not prevValue", null)));
                 }
             } else if (method.equals(HttpMethod.DELETE)) {
-                reply(ctx, keepAlive, kv.delete(key).thenApply(o -> o.status() == Outcome.Status.DELETED
+                SessionSequence at = SessionHeaders.parse(request.headers());
+                reply(ctx, keepAlive, kv.delete(key, at).thenApply(o -> o.status() == Outcome.Status.DELETED
                         ? indexOk(o) : Responses.error(HttpResponseStatus.NOT_FOUND, "no such key", null)));
+            } else if (method.equals(HttpMethod.POST) && single(params, "op") != null) {
+                if (!"increment".equals(single(params, "op"))) {
+                    throw new IllegalArgumentException("op must be increment");
+                }
+                SessionSequence at = SessionHeaders.parse(request.headers());
+                reply(ctx, keepAlive, kv.increment(key, at).thenApply(HttpApi::incremented));
             } else {
                 Responses.send(ctx, methodNotAllowed(), keepAlive);
             }
+        } else if (rawPath.equals(SESSIONS)) {
+            if (!method.equals(HttpMethod.POST)) {
+                Responses.send(ctx, methodNotAllowed(), keepAlive);
+                return;
+            }
+            reply(ctx, keepAlive, sessions.open().thenApply(id -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("session", id);
+                return Responses.json(HttpResponseStatus.OK, body);
+            }));
         } else if (rawPath.equals("/v1/status")) {
             requireGet(method);
             Responses.send(ctx, Responses.json(HttpResponseStatus.OK, status(uri.parameters())), keepAlive);
@@ -209,6 +231,17 @@ final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static FullHttpResponse indexOk(Outcome o) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("index", o.index());
+        return Responses.json(HttpResponseStatus.OK, body);
+    }
+
+    private static FullHttpResponse incremented(Outcome o) {
+        if (o.status() != Outcome.Status.INCREMENTED) {
+            return Responses.error(HttpResponseStatus.CONFLICT,
+                    "the value is not a 64-bit decimal integer, or would overflow", null);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("index", o.index());
+        body.put("value", o.number());
         return Responses.json(HttpResponseStatus.OK, body);
     }
 

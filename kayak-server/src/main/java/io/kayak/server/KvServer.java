@@ -24,6 +24,7 @@ public final class KvServer implements AutoCloseable {
 
     private final StateMachine machine;
     private final PeerPoller peers;
+    private final SessionOpener sessions;
     private final HttpServer http;
     private final RespServer resp;
     private final ScheduledExecutorService registration;
@@ -37,7 +38,8 @@ public final class KvServer implements AutoCloseable {
         this.tls = config.tls() == null ? null
                 : TlsContexts.forClients(config.tls(), config.clientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE);
         this.peers = new PeerPoller(host, machine.store(), self, tls);
-        HttpApi api = new HttpApi(host, kv, self, peers, metrics::scrape, statusPage());
+        this.sessions = new SessionOpener(host, kv);
+        HttpApi api = new HttpApi(host, kv, sessions, self, peers, metrics::scrape, statusPage());
         this.http = new HttpServer(config, tls, api);
         this.resp = config.resp() == null ? null : new RespServer(config, tls, kv);
         http.port().publish(metrics, host.id());
@@ -130,6 +132,7 @@ public final class KvServer implements AutoCloseable {
             resp.close();
         }
         http.close();
+        sessions.close();
         machine.close();
     }
 }

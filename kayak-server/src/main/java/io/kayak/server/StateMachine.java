@@ -35,7 +35,8 @@ import java.util.function.LongFunction;
  * outcome computed by applying it: {@link #outcome(long)} hands out that outcome. Because the append future and the
  * applier race, the outcomes of the last {@link #RETAINED} indices are kept for a waiter that arrives late. Indices a
  * rebuild skips were applied by the snapshot, but their individual outcomes are unknown here: their waiters fail
- * with {@link OutcomeUnknownException}, which clients see as "outcome unknown".
+ * with {@link OutcomeUnknownException}, which clients see as "outcome unknown". Session writes need neither: their
+ * results are part of the replicated state ({@link #sessionOutcome}), so a snapshot carries them too.
  */
 public final class StateMachine implements AutoCloseable {
     /** How many recent outcomes are kept for waiters that register after their index was applied. */
@@ -54,6 +55,8 @@ public final class StateMachine implements AutoCloseable {
     private final Thread applier;
     private final Map<Long, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
     private final Map<Long, Outcome> recent = new ConcurrentHashMap<>();
+    /** Reaches an index once the store holds its effect, whether applied from the log or from a snapshot. */
+    private final IndexWatch appliedWatch = new IndexWatch();
     private volatile Listener listener;
     private volatile long applied;
     private volatile long rebuiltFrom;
@@ -114,6 +117,17 @@ public final class StateMachine implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Completes, once this member has applied {@code index} (where the library says the first copy of the session
+     * write {@code at} committed), with the result remembered for {@code at}; empty when the result is forgotten
+     * ({@link SessionResults} has the bounds). Any number of callers may wait for one index: retries of one write
+     * may be in flight at once.
+     */
+    public CompletableFuture<Optional<Outcome>> sessionOutcome(SessionSequence at, long index) {
+        // Reached through a rebuild too: the snapshot carries the results of the writes it covers.
+        return appliedWatch.await(index).thenApply(reached -> store.remembered(at.session(), at.sequence()));
+    }
+
     private void applyUntilClosed() {
         try {
             long from = start();
@@ -148,6 +162,7 @@ public final class StateMachine implements AutoCloseable {
         } finally {
             closed = true;
             waiting.values().forEach(f -> f.completeExceptionally(new ClosedException("the server is stopping")));
+            appliedWatch.close(() -> new ClosedException("the server is stopping"));
         }
     }
 
@@ -175,6 +190,7 @@ public final class StateMachine implements AutoCloseable {
         }
         rebuiltFrom = lastIndex;
         host.sync().ack(lastIndex);
+        appliedWatch.reached(applied);
         recent.keySet().removeIf(i -> i <= lastIndex - RETAINED);
         for (Long index : waiting.keySet()) {
             if (index <= lastIndex) {
@@ -195,7 +211,7 @@ public final class StateMachine implements AutoCloseable {
         Command command = null;
         if (e.kind() == EntryKind.NORMAL) {
             try {
-                command = Command.decode(e.payload());
+                command = Command.decodeEntry(e.payload());
             } catch (IllegalArgumentException bad) {
                 // Only this server writes to the log, so this is a newer version's command: skipping it on every
                 // member alike keeps the members identical.
@@ -211,6 +227,7 @@ public final class StateMachine implements AutoCloseable {
             applied = index;
         }
         host.sync().ack(index);
+        appliedWatch.reached(index);
         CompletableFuture<Outcome> waiter = waiting.remove(index);
         if (waiter != null) {
             if (outcome != null) {

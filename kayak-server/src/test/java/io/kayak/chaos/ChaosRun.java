@@ -27,10 +27,14 @@ import java.util.stream.Stream;
 /**
  * One chaos run: start a cluster behind proxies, run concurrent clients and the {@link Nemesis} for a while, heal,
  * wait for convergence, read every key from every member (linearizable reads into the history, local reads compared
- * across members), check the history and, if anything is wrong, keep the evidence.
+ * across members), check the history and, if anything is wrong, keep the evidence. In sessions mode the clients'
+ * writes go through client sessions and are retried until decided, and counters incremented the same way are
+ * checked for exactly-once application ({@link CounterCheck}).
  */
 final class ChaosRun {
     private static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4");
+    /** Sessions mode: the keys only increments touch. */
+    private static final List<String> COUNTERS = List.of("c0", "c1");
     private static final Duration CONVERGENCE = Duration.ofSeconds(90);
     /** How many times the local values are read while late writes keep the members' applied indexes moving. */
     private static final int LOCAL_READ_ROUNDS = 40;
@@ -45,8 +49,10 @@ final class ChaosRun {
      * @param mix     the faults to draw from
      * @param faults  how long clients and faults run
      * @param clients concurrent client processes
+     * @param sessions whether clients write through client sessions, retrying until decided (sessions mode)
      */
-    record Settings(String name, long seed, int members, List<Fault> mix, Duration faults, int clients) {
+    record Settings(String name, long seed, int members, List<Fault> mix, Duration faults, int clients,
+                    boolean sessions) {
     }
 
     private final Settings settings;
@@ -54,6 +60,9 @@ final class ChaosRun {
     private final Path keepRoot;
     private final Recorder recorder = new Recorder();
     private final KvHttp http = new KvHttp(Duration.ofSeconds(3));
+    private final CounterCheck counters = new CounterCheck();
+    private int sessionsOpened;
+    private int retries;
     /** Where the evidence of a failed run is kept; null until needed. */
     private Path evidence;
 
@@ -68,6 +77,7 @@ final class ChaosRun {
         List<String> problems = new ArrayList<>();
         Map<Fault, Integer> faults;
         List<String> divergence;
+        Map<String, Long> finalCounters = Map.of();
         int probes;
         try (ChaosCluster cluster = new ChaosCluster(classpath)) {
             if (!DialerLookup.available()) {
@@ -85,6 +95,9 @@ final class ChaosRun {
                 List<String> compared = cluster.leader().flatMap(cluster::roster).map(r -> configured(cluster, r))
                         .orElse(cluster.active());
                 divergence = finalReads(cluster, compared);
+                if (settings.sessions()) {
+                    finalCounters = finalCounters(cluster, compared);
+                }
                 if (!divergence.isEmpty()) {
                     problems.addAll(diagnosis(cluster));
                     Map<String, Path> copies = copyData(cluster);
@@ -105,14 +118,13 @@ final class ChaosRun {
             Result result = LinearizabilityChecker.check(history);
             RunReport.Snapshots snapshots = new RunReport.Snapshots(cluster.countInLogs("log compacted up to"),
                     cluster.countInLogs("installed the leader's snapshot"));
+            RunReport.Sessions sessions = settings.sessions() ? new RunReport.Sessions(sessionsOpened, retries,
+                    counters.check(finalCounters)) : null;
             RunReport report = new RunReport(settings.name(), settings.seed(),
                     Duration.ofNanos(System.nanoTime() - start), history.size(), recorder.ok(), recorder.failed(),
-                    recorder.unknown(), faults, probes, result, divergence, problems, snapshots, null);
+                    recorder.unknown(), faults, probes, result, divergence, problems, snapshots, sessions, null);
             if (!report.passed() || Boolean.getBoolean("kayak.chaos.keep")) {
-                Path kept = keep(history, cluster, report);
-                report = new RunReport(report.name(), report.seed(), report.duration(), report.operations(),
-                        report.ok(), report.failed(), report.unknown(), faults, probes, result, divergence, problems, snapshots,
-                        kept);
+                report = report.keptIn(keep(history, cluster, report));
             }
             return report;
         }
@@ -124,9 +136,10 @@ final class ChaosRun {
         Map<String, String> recent = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
         List<Client> clients = new ArrayList<>();
+        Client.Sessions sessions = settings.sessions() ? new Client.Sessions(COUNTERS, counters) : null;
         for (int i = 0; i < settings.clients(); i++) {
             Client c = new Client(i, KEYS, cluster::targets, http, recorder, recent, settings.seed() * 31 + i,
-                    deadline);
+                    deadline, sessions);
             clients.add(c);
             threads.add(new Thread(c, "chaos-client-" + i));
         }
@@ -153,6 +166,10 @@ final class ChaosRun {
                 nemesisThread.interrupt();
                 nemesisThread.join(10_000);
             }
+        }
+        for (Client c : clients) {
+            sessionsOpened += c.sessionsOpened();
+            retries += c.retries();
         }
         probe.awaitAll(10_000);
         recorder.event(probe.fired() + " stale-read probe reads fired");
@@ -245,8 +262,12 @@ final class ChaosRun {
     private Map<String, Map<String, String>> localValues(ChaosCluster cluster, List<String> members)
             throws InterruptedException {
         Map<String, Map<String, String>> localByKey = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(KEYS);
+        if (settings.sessions()) {
+            keys.addAll(COUNTERS);
+        }
         for (String id : members) {
-            for (String key : KEYS) {
+            for (String key : keys) {
                 String local;
                 try {
                     KvHttp.Answer a = http.read(cluster.httpOf(id), key, true);
@@ -271,6 +292,31 @@ final class ChaosRun {
             cluster.notableLogLines(id, 12).forEach(l -> lines.add("diagnosis " + id + " log: " + l));
         }
         return lines;
+    }
+
+    /**
+     * Each counter's final value, read linearizably (absent: 0) through the first of {@code members} that answers;
+     * a counter no member answered for is left out, which fails the check.
+     */
+    private Map<String, Long> finalCounters(ChaosCluster cluster, List<String> members) throws InterruptedException {
+        Map<String, Long> finals = new LinkedHashMap<>();
+        for (String counter : COUNTERS) {
+            for (int attempt = 0; attempt < 20 && !finals.containsKey(counter); attempt++) {
+                String id = members.get(attempt % members.size());
+                try {
+                    KvHttp.Answer a = http.read(cluster.httpOf(id), counter, false);
+                    if (a.status() == 200 || a.status() == 404) {
+                        finals.put(counter, a.status() == 200 ? Long.parseLong(a.body().strip()) : 0L);
+                        recorder.event("final " + counter + " = " + finals.get(counter) + " via " + id);
+                        break;
+                    }
+                } catch (IOException e) {
+                    // the next member, after a pause
+                }
+                Thread.sleep(250);
+            }
+        }
+        return finals;
     }
 
     private void linearizableRead(ChaosCluster cluster, String id, int process, String key)

@@ -15,6 +15,10 @@ import java.util.function.Supplier;
  * One client process of the history: until told to stop, it picks a random member and a random key and reads,
  * writes (a value no one else writes), compare-and-sets (expecting a value seen recently) or deletes, one operation
  * at a time, and records each outcome exactly as the HTTP contract defines it.
+ *
+ * <p>In sessions mode ({@link Sessions}) every write goes through the client's session and is sent again until its
+ * outcome is decided ({@link SessionRetrier}), and some operations increment counters instead, outside the history,
+ * tallied for the exactly-once check ({@link CounterCheck}).
  */
 final class Client implements Runnable {
     private final int process;
@@ -25,6 +29,8 @@ final class Client implements Runnable {
     private final Map<String, String> recentValues;
     private final Random random;
     private final long deadlineNanos;
+    private final Sessions sessions;
+    private final SessionRetrier retrier;
     private volatile boolean stop;
     private int counter;
 
@@ -37,8 +43,21 @@ final class Client implements Runnable {
     record Target(String id, HostPort http) {
     }
 
+    /**
+     * Sessions mode.
+     *
+     * @param counters the keys only increments touch
+     * @param check    where increments are tallied
+     */
+    record Sessions(List<String> counters, CounterCheck check) {
+    }
+
+    /**
+     * A client; {@code sessions} is null in the plain mode (each write sent once, its outcome recorded as the HTTP
+     * contract defines it).
+     */
     Client(int process, List<String> keys, Supplier<List<Target>> targets, KvHttp http, Recorder recorder,
-           Map<String, String> recentValues, long seed, long deadlineNanos) {
+           Map<String, String> recentValues, long seed, long deadlineNanos, Sessions sessions) {
         this.process = process;
         this.keys = keys;
         this.targets = targets;
@@ -47,6 +66,18 @@ final class Client implements Runnable {
         this.recentValues = recentValues;
         this.random = new Random(seed);
         this.deadlineNanos = deadlineNanos;
+        this.sessions = sessions;
+        this.retrier = sessions == null ? null : new SessionRetrier(http, targets, random);
+    }
+
+    /** Copies sent again in sessions mode. */
+    int retries() {
+        return retrier == null ? 0 : retrier.retries();
+    }
+
+    /** Sessions opened in sessions mode. */
+    int sessionsOpened() {
+        return retrier == null ? 0 : retrier.opened();
     }
 
     void stop() {
@@ -70,6 +101,10 @@ final class Client implements Runnable {
     }
 
     private void operate(Target target) {
+        if (sessions != null && random.nextInt(100) < 18) {
+            increment(target, sessions.counters().get(random.nextInt(sessions.counters().size())));
+            return;
+        }
         String key = keys.get(random.nextInt(keys.size()));
         int dice = random.nextInt(100);
         Command command;
@@ -84,6 +119,10 @@ final class Client implements Runnable {
             command = Command.delete(key);
         }
         int id = recorder.invoke(process, command, target.id());
+        if (sessions != null && command.kind() != Command.Kind.READ) {
+            writeInSession(id, command, target);
+            return;
+        }
         try {
             KvHttp.Answer a = switch (command.kind()) {
                 case READ -> http.read(target.http(), key, false);
@@ -103,9 +142,60 @@ final class Client implements Runnable {
         }
     }
 
+    /** A write in the session, sent until decided: only a write given up on stays unknown. */
+    private void writeInSession(int id, Command command, Target target) {
+        try {
+            SessionRetrier.Settled settled = retrier.write(target, (member, at) -> switch (command.kind()) {
+                case WRITE -> http.write(member, command.key(), command.value(), at);
+                case CAS -> http.cas(member, command.key(), command.expected(), command.value(), at);
+                case DELETE -> http.delete(member, command.key(), at);
+                case READ -> throw new IllegalArgumentException("a read is not a session write");
+            });
+            if (settled.answer() == null) {
+                recorder.unknown(id, "gave up after " + settled.attempts() + " attempts: " + settled.detail());
+            } else {
+                complete(id, command, settled.answer(), " (attempt " + settled.attempts() + ")");
+            }
+        } catch (InterruptedException e) {
+            indefinite(id, command, "interrupted");
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An increment of {@code counter} in the session, tallied rather than recorded in the history. */
+    private void increment(Target target, String counter) {
+        try {
+            SessionRetrier.Settled settled = retrier.write(target, (member, at) -> http.increment(member, counter,
+                    at));
+            KvHttp.Answer a = settled.answer();
+            if (a == null) {
+                sessions.check().unknown(counter);
+                recorder.event("p" + process + " incr(" + counter + ") unknown after " + settled.attempts()
+                        + " attempts: " + settled.detail());
+            } else if (a.status() == 200) {
+                sessions.check().acknowledged(counter,
+                        ((Number) io.kayak.server.Json.parseObject(a.body()).get("value")).longValue());
+            } else if (a.status() == 422) {
+                // Refused for good, yet an earlier copy may have applied: count it as unknown, and say so.
+                sessions.check().unknown(counter);
+                recorder.event("p" + process + " incr(" + counter + ") refused: " + a.body().strip());
+            } else {
+                sessions.check().failed(counter);
+                recorder.event("p" + process + " incr(" + counter + ") HTTP " + a.status() + " " + a.body().strip());
+            }
+        } catch (InterruptedException e) {
+            sessions.check().unknown(counter);
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void complete(int id, Command command, KvHttp.Answer a) {
+        complete(id, command, a, "");
+    }
+
+    private void complete(int id, Command command, KvHttp.Answer a, String note) {
         int s = a.status();
-        String detail = "HTTP " + s + (s == 200 ? "" : " " + a.body().strip());
+        String detail = "HTTP " + s + (s == 200 ? "" : " " + a.body().strip()) + note;
         switch (command.kind()) {
             case READ -> {
                 if (s == 200 || s == 404) {

@@ -2,6 +2,7 @@ package io.kayak.chaos;
 
 import io.kayak.cli.HostPort;
 import io.kayak.server.Json;
+import io.kayak.server.SessionHeaders;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +32,16 @@ final class KvHttp {
     record Answer(int status, String body) {
     }
 
+    /**
+     * A write's place in a client session (see docs/server.md, "Exactly-once writes"); the client has every answer
+     * below {@code sequence}.
+     *
+     * @param session  the session's id
+     * @param sequence the write's number in it
+     */
+    record InSession(long session, long sequence) {
+    }
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1)).build();
     private final Duration timeout;
@@ -44,15 +55,49 @@ final class KvHttp {
     }
 
     Answer write(HostPort member, String key, String value) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(kv(member, key, null)).PUT(body(value)));
+        return write(member, key, value, null);
+    }
+
+    /** A put, in session write {@code at} unless it is {@code null}. */
+    Answer write(HostPort member, String key, String value, InSession at) throws IOException, InterruptedException {
+        return send(in(at, HttpRequest.newBuilder(kv(member, key, null)).PUT(body(value))));
     }
 
     Answer cas(HostPort member, String key, String expected, String value) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(kv(member, key, "prevValue=" + encode(expected))).PUT(body(value)));
+        return cas(member, key, expected, value, null);
+    }
+
+    /** A compare-and-set, in session write {@code at} unless it is {@code null}. */
+    Answer cas(HostPort member, String key, String expected, String value, InSession at)
+            throws IOException, InterruptedException {
+        return send(in(at, HttpRequest.newBuilder(kv(member, key, "prevValue=" + encode(expected)))
+                .PUT(body(value))));
     }
 
     Answer delete(HostPort member, String key) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(kv(member, key, null)).DELETE());
+        return delete(member, key, null);
+    }
+
+    /** A delete, in session write {@code at} unless it is {@code null}. */
+    Answer delete(HostPort member, String key, InSession at) throws IOException, InterruptedException {
+        return send(in(at, HttpRequest.newBuilder(kv(member, key, null)).DELETE()));
+    }
+
+    /** {@code POST /v1/kv/{key}?op=increment}, in session write {@code at} unless it is {@code null}. */
+    Answer increment(HostPort member, String key, InSession at) throws IOException, InterruptedException {
+        return send(in(at, HttpRequest.newBuilder(kv(member, key, "op=increment"))
+                .POST(HttpRequest.BodyPublishers.noBody())));
+    }
+
+    /** {@code POST /v1/sessions}. */
+    Answer openSession(HostPort member) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://" + member + "/v1/sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static HttpRequest.Builder in(InSession at, HttpRequest.Builder request) {
+        return at == null ? request : request.header(SessionHeaders.SESSION, Long.toString(at.session()))
+                .header(SessionHeaders.SEQUENCE, Long.toString(at.sequence()));
     }
 
     Answer remove(HostPort member, String id) throws IOException, InterruptedException {

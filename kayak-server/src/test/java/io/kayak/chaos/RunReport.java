@@ -24,19 +24,36 @@ import java.util.Map;
  * @param divergence  keys whose value differs between members after healing (empty when converged)
  * @param problems    harness-level problems (a fault that could not be applied, no convergence)
  * @param snapshots   compactions done and snapshots installed from a leader, by all members (from their logs)
+ * @param sessions    what sessions mode did and found, or {@code null} in the plain mode
  * @param kept        where the history of a failed run was kept, else {@code null}
  */
 record RunReport(String name, long seed, Duration duration, int operations, int ok, int failed, int unknown,
                  Map<Fault, Integer> faults, int probes, Result result, List<String> divergence, List<String> problems,
-                 Snapshots snapshots, Path kept) {
+                 Snapshots snapshots, Sessions sessions, Path kept) {
 
     /** Compactions and snapshot installations seen in the members' logs. */
     record Snapshots(long compactions, long installs) {
     }
 
+    /**
+     * Sessions mode.
+     *
+     * @param opened   sessions the clients opened
+     * @param retries  copies of writes sent again (and session openings retried)
+     * @param counters the exactly-once check of the increments
+     */
+    record Sessions(int opened, int retries, CounterCheck.Result counters) {
+    }
+
+    /** The same report, kept in {@code where}. */
+    RunReport keptIn(Path where) {
+        return new RunReport(name, seed, duration, operations, ok, failed, unknown, faults, probes, result,
+                divergence, problems, snapshots, sessions, where);
+    }
 
     boolean passed() {
-        return result.verdict() == Verdict.LINEARIZABLE && divergence.isEmpty() && problems.isEmpty();
+        return result.verdict() == Verdict.LINEARIZABLE && divergence.isEmpty() && problems.isEmpty()
+                && (sessions == null || sessions.counters().passed());
     }
 
     int faultCount() {
@@ -52,6 +69,11 @@ record RunReport(String name, long seed, Duration duration, int operations, int 
                 .append(" stale-read probes, ").append(snapshots.compactions()).append(" compactions, ")
                 .append(snapshots.installs()).append(" snapshots installed, verdict ")
                 .append(result.verdict()).append(divergence.isEmpty() ? ", converged" : ", DIVERGED " + divergence);
+        if (sessions != null) {
+            out.append("\n  sessions: ").append(sessions.opened()).append(" opened, ").append(sessions.retries())
+                    .append(" copies sent again; ").append(sessions.counters().summary());
+            sessions.counters().problems().forEach(p -> out.append("\n    COUNTER ").append(p));
+        }
         if (!problems.isEmpty()) {
             out.append("\n  problems:");
             problems.forEach(p -> out.append("\n    ").append(p));

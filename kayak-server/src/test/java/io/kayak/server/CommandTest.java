@@ -12,7 +12,12 @@ class CommandTest {
         Command[] commands = {new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")),
                 new Command.Cas(Bytes.utf8("k"), Bytes.utf8(""), Bytes.utf8("new")),
                 new Command.Delete(Bytes.utf8("k")), new Command.Incr(Bytes.utf8("n")),
-                new Command.Register("a", "127.0.0.1:1", "")};
+                new Command.Register("a", "127.0.0.1:1", ""),
+                new Command.SessionWrite(new SessionSequence(7, 3, 2), new Command.Cas(Bytes.utf8("k"),
+                        Bytes.utf8("x"), Bytes.utf8("y"))),
+                new Command.SessionWrite(new SessionSequence(7, 4, 4), new Command.Incr(Bytes.utf8("n"))),
+                new Command.Remembered(7, 3, new Outcome(12, Outcome.Status.NOT_SWAPPED, 0)),
+                new Command.Remembered(7, 4, new Outcome(13, Outcome.Status.INCREMENTED, 42))};
         for (Command c : commands) {
             assertThat(Command.decode(c.encode())).isEqualTo(c);
         }
@@ -27,6 +32,32 @@ class CommandTest {
         byte[] valid = new Command.Delete(Bytes.utf8("k")).encode();
         byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
         assertThatThrownBy(() -> Command.decode(trailing)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSessionWriteWrapsOnlyAClientsWriteAndTheLogHoldsNoSnapshotEvents() {
+        SessionSequence at = new SessionSequence(1, 1, 1);
+        assertThatThrownBy(() -> new Command.SessionWrite(at, new Command.Register("a", "h", "")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Command.SessionWrite(at, new Command.SessionWrite(at,
+                new Command.Delete(Bytes.utf8("k"))))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SessionSequence(1, 2, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SessionSequence(0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        byte[] remembered = new Command.Remembered(1, 1, new Outcome(5, Outcome.Status.WRITTEN, 0)).encode();
+        assertThat(Command.decode(remembered)).isInstanceOf(Command.Remembered.class);
+        assertThatThrownBy(() -> Command.decodeEntry(remembered)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSessionWriteAppliesItsWriteAndRemembersTheResult() {
+        KvStore store = new KvStore();
+        store.apply(1, new Command.Put(Bytes.utf8("k"), Bytes.utf8("x")));
+        Outcome cas = store.apply(2, new Command.SessionWrite(new SessionSequence(9, 1, 1),
+                new Command.Cas(Bytes.utf8("k"), Bytes.utf8("other"), Bytes.utf8("y"))));
+        assertThat(cas).isEqualTo(new Outcome(2, Outcome.Status.NOT_SWAPPED, 0));
+        assertThat(store.remembered(9, 1)).contains(cas);
+        assertThat(store.remembered(9, 2)).isEmpty();
+        assertThat(store.remembered(8, 1)).isEmpty();
     }
 
     @Test

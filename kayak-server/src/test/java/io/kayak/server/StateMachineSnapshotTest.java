@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The key-value state machine with snapshots, on one member with a data directory: a restart after automatic
  * compaction rebuilds the same store from the snapshot and the trailing log, and a listener that meets a compacted
  * index (as after installing a leader's snapshot) rebuilds from the snapshot and answers the skipped writes as
- * "outcome unknown".
+ * "outcome unknown", except session writes, whose results the snapshot carries.
  */
 class StateMachineSnapshotTest {
     @TempDir
@@ -65,7 +65,7 @@ class StateMachineSnapshotTest {
         return new KvService(host, machine, Limits.DEFAULT, Duration.ofSeconds(5));
     }
 
-    /** The store's keys and values, and its member directory, read through a snapshot view. */
+    /** The store's keys and values, its member directory and its session results, read through a snapshot view. */
     private static Map<String, String> contents(KvStore store) {
         Map<String, String> out = new HashMap<>();
         KvStore.View view = store.view();
@@ -76,6 +76,8 @@ class StateMachineSnapshotTest {
                 out.put(p.key().utf8(), p.value().utf8());
             } else if (c instanceof Command.Register r) {
                 out.put("member:" + r.memberId(), r.http() + "," + r.resp());
+            } else if (c instanceof Command.Remembered m) {
+                out.put("session:" + m.session() + "/" + m.sequence(), m.outcome().toString());
             }
         }
         assertThat(out).hasSize((int) view.count());
@@ -88,15 +90,18 @@ class StateMachineSnapshotTest {
         start(compactOften, null);
         KvService kv = kv();
         kv.register("127.0.0.1:1", "").get(5, TimeUnit.SECONDS);
+        long session = host.log().openClientSession();
         Random random = new Random(42);
         List<CompletableFuture<Outcome>> writes = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             Bytes key = Bytes.utf8("k" + random.nextInt(200));
+            // Every other write in a session; the client has every answer of the batches before this one.
+            SessionSequence at = i % 2 == 0 ? null : new SessionSequence(session, i, Math.max(1, i - i % 100));
             switch (random.nextInt(4)) {
-                case 0 -> writes.add(kv.delete(key));
-                case 1 -> writes.add(kv.increment(Bytes.utf8("counter" + random.nextInt(5))));
-                case 2 -> writes.add(kv.compareAndSet(key, Bytes.utf8("v" + (i - 1)), Bytes.utf8("cas" + i)));
-                default -> writes.add(kv.put(key, Bytes.utf8("v" + i)));
+                case 0 -> writes.add(kv.delete(key, at));
+                case 1 -> writes.add(kv.increment(Bytes.utf8("counter" + random.nextInt(5)), at));
+                case 2 -> writes.add(kv.compareAndSet(key, Bytes.utf8("v" + (i - 1)), Bytes.utf8("cas" + i), at));
+                default -> writes.add(kv.put(key, Bytes.utf8("v" + i), at));
             }
             if (writes.size() == 100) { // pipelined, so captures run while entries are being applied
                 for (CompletableFuture<Outcome> w : writes) {
@@ -110,6 +115,7 @@ class StateMachineSnapshotTest {
                 && host.log().snapshotIndex() > 1_000);
         assertThat(host.log().compacted()).isPositive();
         Map<String, String> before = contents(machine.store());
+        assertThat(machine.store().rememberedResults()).isEqualTo(50); // the last batch's
         long snapshot = host.log().snapshotIndex();
         machine.close();
         host.close();
@@ -161,6 +167,39 @@ class StateMachineSnapshotTest {
         Outcome after = kv.put(Bytes.utf8("d"), Bytes.utf8("5")).get(5, TimeUnit.SECONDS);
         assertThat(after.index()).isGreaterThan(until);
         assertThat(contents(machine.store())).containsEntry("d", "5").containsEntry("a", "3");
+    }
+
+    @Test
+    void aSessionWriteARebuildSkipsIsAnsweredWithTheResultTheSnapshotCarries() throws Exception {
+        Gate gate = new Gate();
+        start(o -> o.autoCompact(false), from -> gate.wrap(host.log().listen(from, 1024)));
+        KvService kv = kv();
+        long session = host.log().openClientSession();
+        kv.put(Bytes.utf8("a"), Bytes.utf8("1")).get(5, TimeUnit.SECONDS);
+
+        gate.hold();
+        SessionSequence at = new SessionSequence(session, 1, 1);
+        CompletableFuture<Outcome> skipped = kv.compareAndSet(Bytes.utf8("a"), Bytes.utf8("0"), Bytes.utf8("2"), at);
+        Entry appended = host.log().append(new Command.Put(Bytes.utf8("c"), Bytes.utf8("4")).encode())
+                .get(5, TimeUnit.SECONDS);
+        long until = appended.index();
+        long casIndex = until - 1;
+        assertThat(skipped).isNotDone();
+
+        // The leader's snapshot covers the compare-and-set, which did not swap there, and carries its result.
+        host.sync().ack(until);
+        List<byte[]> events = List.of(new Command.Put(Bytes.utf8("a"), Bytes.utf8("1")).encode(),
+                new Command.Put(Bytes.utf8("c"), Bytes.utf8("4")).encode(),
+                new Command.Remembered(session, 1, new Outcome(casIndex, Outcome.Status.NOT_SWAPPED, 0)).encode());
+        host.log().compact(until, events.iterator(), events.size());
+        gate.releaseOutOfBounds();
+
+        assertThat(skipped.get(5, TimeUnit.SECONDS))
+                .isEqualTo(new Outcome(casIndex, Outcome.Status.NOT_SWAPPED, 0));
+        assertThat(machine.rebuiltFrom()).isEqualTo(until);
+        // A retry is answered alike.
+        assertThat(kv.compareAndSet(Bytes.utf8("a"), Bytes.utf8("0"), Bytes.utf8("2"), at).get(5, TimeUnit.SECONDS))
+                .isEqualTo(new Outcome(casIndex, Outcome.Status.NOT_SWAPPED, 0));
     }
 
     /**

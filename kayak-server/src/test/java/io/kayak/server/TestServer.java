@@ -65,10 +65,19 @@ final class TestServer implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return send(method, path, body, new String[0]);
+    }
+
+    /** Sends a request with {@code headers} (name, value, name, value, ...). */
+    HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).method(method, publisher)
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).method(method, publisher)
+                .timeout(Duration.ofSeconds(20));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code request} (a whole HTTP request, possibly malformed) over a raw socket; returns the status line. */
