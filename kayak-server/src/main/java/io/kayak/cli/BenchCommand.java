@@ -57,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "non-blocking callback runs: event-loop (default) or dispatch (the host's default)")
     Completion completion = Completion.EVENT_LOOP;
 
+    @Option(names = "--sessions", description = "W1: every client slot opens its own Session (Log.openSession) "
+            + "before the warm-up and appends through it, exactly once, instead of through Log.append")
+    boolean sessions;
+
     /** Reads {@code event-loop} or {@code dispatch}. */
     static final class CompletionConverter implements picocli.CommandLine.ITypeConverter<Completion> {
         @Override
@@ -72,6 +76,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        System.out.println(new BenchCoordinator(options()).run());
+        System.out.flush();
+        return 0;
+    }
+
+    /** The checked options of this command line; W2 always uses one client and no sessions. */
+    BenchOptions options() {
         if (!workload.equals("w1") && !workload.equals("w2")) {
             throw new CliException("unknown workload '" + workload + "' (w1|w2)");
         }
@@ -79,10 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliException("--clients, --seconds, --repeat and --members must be positive; "
                     + "--warmup, --payload and --election-ms not negative");
         }
-        BenchOptions options = new BenchOptions(workload, workload.equals("w2") ? 1 : clients, seconds, warmup,
-                payload, repeat, members, electionMs, heap, keep, jfr, completion);
-        System.out.println(new BenchCoordinator(options).run());
-        System.out.flush();
-        return 0;
+        boolean w1 = workload.equals("w1");
+        return new BenchOptions(workload, w1 ? clients : 1, seconds, warmup, payload, repeat, members, electionMs,
+                heap, keep, jfr, completion, w1 && sessions);
     }
 }

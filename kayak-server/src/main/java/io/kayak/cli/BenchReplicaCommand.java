@@ -36,6 +36,8 @@ public final class BenchReplicaCommand implements Callable<Integer> {
     int electionMs;
     @Option(names = "--completion")
     Completion completion = Completion.EVENT_LOOP;
+    @Option(names = "--sessions")
+    boolean sessions;
     @Option(names = "--max-runtime", description = "halt after this many seconds whatever happens")
     int maxRuntime = 300;
 
@@ -43,8 +45,7 @@ public final class BenchReplicaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         startGuard();
         try {
-            new BenchReplica(new ReplicaSettings(index, members, data, workload, clients, warmup, seconds,
-                    payload, electionMs, completion), new RunFiles(out)).run();
+            new BenchReplica(settings(), new RunFiles(out)).run();
             return 0;
         } catch (Exception | Error e) {
             System.err.println("bench-replica n" + index + " failed: " + e);
@@ -53,6 +54,12 @@ public final class BenchReplicaCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(2);
             return 2;
         }
+    }
+
+    /** What this replica runs, as its command line says. */
+    ReplicaSettings settings() {
+        return new ReplicaSettings(index, members, data, workload, clients, warmup, seconds, payload, electionMs,
+                completion, sessions);
     }
 
     /** Never outlive the benchmark: halt after the maximum runtime, or as soon as the coordinator is gone. */

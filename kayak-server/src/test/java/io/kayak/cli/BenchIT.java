@@ -18,7 +18,8 @@ class BenchIT {
         Map<String, Object> result = resultOf(Processes.run(
                 Processes.kayak("bench", "w1", "--clients", "16", "--seconds", "2", "--warmup", "1", "--heap", "256m"),
                 180));
-        assertThat(result).containsEntry("peer", "kayak").containsEntry("workload", "w1");
+        assertThat(result).containsEntry("peer", "kayak").containsEntry("workload", "w1")
+                .containsEntry("sessions", false);
         assertThat(((Number) result.get("errors")).longValue()).isZero();
         assertThat(((Number) result.get("ops")).longValue()).isPositive();
         List<?> applied = (List<?>) result.get("applied_per_replica_total");
@@ -34,6 +35,19 @@ class BenchIT {
         assertThat(((Number) result.get("errors")).longValue()).isZero();
         assertThat(((Number) result.get("ops")).longValue()).isPositive();
         assertThat((String) settingsOf(result).get("completion")).startsWith("HostOptions.completion DISPATCH_THREAD");
+    }
+
+    @Test
+    void w1CanAppendThroughOneSessionPerClient() throws Exception {
+        Map<String, Object> result = resultOf(Processes.run(Processes.kayak("bench", "w1", "--sessions",
+                "--clients", "4", "--seconds", "1", "--warmup", "1", "--heap", "256m"), 180));
+        assertThat(result).containsEntry("sessions", true);
+        assertThat(((Number) result.get("errors")).longValue()).isZero();
+        assertThat(((Number) result.get("ops")).longValue()).isPositive();
+        List<?> applied = (List<?>) result.get("applied_per_replica_total");
+        assertThat(applied).hasSize(3).doesNotContainNull();
+        assertThat(applied.stream().distinct()).hasSize(1);
+        assertThat((String) settingsOf(result).get("write_path")).startsWith("Session.append");
     }
 
     @Test

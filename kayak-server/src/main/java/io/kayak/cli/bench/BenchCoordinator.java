@@ -178,7 +178,7 @@ public final class BenchCoordinator {
 
     private static Map<String, Object> settingsOf(BenchOptions o) {
         return new ReplicaSettings(0, o.members(), Path.of("."), o.workload(), o.clients(), o.warmupSeconds(),
-                o.seconds(), o.payload(), o.electionMs(), o.completion()).describe();
+                o.seconds(), o.payload(), o.electionMs(), o.completion(), o.sessions()).describe();
     }
 
     private static void deleteTree(Path root) {

@@ -18,8 +18,10 @@ import io.kayak.HostOptions;
  * @param keep          keep the run folder (logs, data)
  * @param jfr           record a JFR profile on every replica into the run folder (kept)
  * @param completion    where the replicas' append futures complete ({@link HostOptions#completion()})
+ * @param sessions      W1 appends through one {@link io.kayak.Session} per client slot instead of
+ *                      {@code Log.append} (always false for W2)
  */
 public record BenchOptions(String workload, int clients, int seconds, int warmupSeconds, int payload, int repeat,
                            int members, int electionMs, String heap, boolean keep, boolean jfr,
-                           Completion completion) {
+                           Completion completion, boolean sessions) {
 }

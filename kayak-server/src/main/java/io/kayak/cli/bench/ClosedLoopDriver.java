@@ -1,6 +1,7 @@
 package io.kayak.cli.bench;
 
 import io.kayak.Host;
+import io.kayak.Session;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Workload W1 inside the leader's JVM: keeps {@code clients} appends outstanding, each slot submitting a fresh
  * payload as soon as its previous one completed (committed and applied on this member), with no think time.
- * Latency goes to an HdrHistogram in microseconds; warm-up samples are dropped.
+ * Latency goes to an HdrHistogram in microseconds; warm-up samples are dropped. With
+ * {@link ReplicaSettings#sessions()} each slot appends through a {@link Session} of its own, opened before the
+ * warm-up and closed after the drain, instead of through {@code Log.append}.
  */
 public final class ClosedLoopDriver {
     private static final long MAX_LATENCY_US = TimeUnit.SECONDS.toMicros(120);
@@ -44,6 +47,8 @@ public final class ClosedLoopDriver {
     });
     private volatile boolean running = true;
     private volatile boolean measuring;
+    /** Slot i's session when appending through sessions, else null; set before the first append. */
+    private Session[] sessions;
 
     public ClosedLoopDriver(Host host, ReplicaSettings settings) {
         this.host = host;
@@ -52,7 +57,7 @@ public final class ClosedLoopDriver {
         new Random(42).nextBytes(template);
     }
 
-    private void issue() {
+    private void issue(int slot) {
         if (!running) {
             return;
         }
@@ -60,20 +65,21 @@ public final class ClosedLoopDriver {
         long start = System.nanoTime();
         CompletableFuture<?> write;
         try {
-            write = host.log().append(template.clone());
+            byte[] payload = template.clone();
+            write = sessions == null ? host.log().append(payload) : sessions[slot].append(payload);
         } catch (RuntimeException e) {
             write = CompletableFuture.failedFuture(e);
         }
         if (write.isDone()) {
             // Completing inline would recurse through issue() on this stack: hand it over instead.
             CompletableFuture<?> done = write;
-            reissue.execute(() -> done.whenComplete((r, e) -> completed(start, e)));
+            reissue.execute(() -> done.whenComplete((r, e) -> completed(slot, start, e)));
         } else {
-            write.whenComplete((r, e) -> completed(start, e));
+            write.whenComplete((r, e) -> completed(slot, start, e));
         }
     }
 
-    private void completed(long start, Throwable failure) {
+    private void completed(int slot, long start, Throwable failure) {
         long micros = (System.nanoTime() - start) / 1_000;
         outstanding.decrementAndGet();
         if (failure == null) {
@@ -82,7 +88,7 @@ public final class ClosedLoopDriver {
                 recorder.recordValue(Math.min(micros, MAX_LATENCY_US));
                 okMeasured.incrementAndGet();
             }
-            issue();
+            issue(slot);
         } else {
             errorsTotal.incrementAndGet();
             if (measuring) {
@@ -90,7 +96,7 @@ public final class ClosedLoopDriver {
             }
             firstError.compareAndSet(null, String.valueOf(failure));
             if (running) {
-                reissue.schedule(this::issue, 10, TimeUnit.MILLISECONDS);
+                reissue.schedule(() -> issue(slot), 10, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -98,8 +104,11 @@ public final class ClosedLoopDriver {
     /** Runs warm-up and measurement, drains, and returns the result fields (without the per-replica counts). */
     public Map<String, Object> run(List<Long> replicaPids) throws InterruptedException {
         try {
+            if (settings.sessions()) {
+                openSessions();
+            }
             for (int i = 0; i < settings.clients(); i++) {
-                issue();
+                issue(i);
             }
             Thread.sleep(settings.warmupSeconds() * 1_000L);
             long warmupOps = okTotal.get();
@@ -123,6 +132,7 @@ public final class ClosedLoopDriver {
             r.put("peer", "kayak");
             r.put("workload", "w1");
             r.put("clients", settings.clients());
+            r.put("sessions", settings.sessions());
             r.put("payload", settings.payload());
             r.put("warmup_s", settings.warmupSeconds());
             r.put("seconds", round(seconds));
@@ -151,6 +161,28 @@ public final class ClosedLoopDriver {
         } finally {
             running = false;
             reissue.shutdownNow();
+            closeSessions();
+        }
+    }
+
+    /** One session per client slot, each opened (committed) before the first append; the time is not measured. */
+    private void openSessions() {
+        long start = System.nanoTime();
+        sessions = new Session[settings.clients()];
+        for (int i = 0; i < sessions.length; i++) {
+            sessions[i] = host.log().openSession();
+        }
+        BenchCoordinator.note("opened " + sessions.length + " sessions in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+    }
+
+    private void closeSessions() {
+        if (sessions != null) {
+            for (Session s : sessions) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 

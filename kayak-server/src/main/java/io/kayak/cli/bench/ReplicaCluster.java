@@ -50,15 +50,28 @@ public final class ReplicaCluster implements AutoCloseable {
             cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + dir.resolve("n" + index + ".jfr"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kayak.cli.Main", "bench-replica",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kayak.cli.Main", "bench-replica"));
+        cmd.addAll(replicaArguments(index, o, dir.resolve("n" + index), files.dir(), maxRuntimeSeconds));
+        return cmd;
+    }
+
+    /**
+     * The arguments of {@code kayak bench-replica} that run member {@code index} of a cluster for {@code o}, with
+     * its data in {@code dataDir}, talking to the coordinator through {@code outDir}.
+     */
+    public static List<String> replicaArguments(int index, BenchOptions o, Path dataDir, Path outDir,
+                                                int maxRuntimeSeconds) {
+        List<String> args = new ArrayList<>(List.of(
                 "--index", Integer.toString(index), "--members", Integer.toString(o.members()),
-                "--data", dir.resolve("n" + index).toString(),
-                "--out", files.dir().toString(), "--workload", o.workload(),
+                "--data", dataDir.toString(), "--out", outDir.toString(), "--workload", o.workload(),
                 "--clients", Integer.toString(o.clients()), "--warmup", Integer.toString(o.warmupSeconds()),
                 "--seconds", Integer.toString(o.seconds()), "--payload", Integer.toString(o.payload()),
                 "--election-ms", Integer.toString(o.electionMs()), "--completion", o.completion().name(),
                 "--max-runtime", Integer.toString(maxRuntimeSeconds)));
-        return cmd;
+        if (o.sessions()) {
+            args.add("--sessions");
+        }
+        return args;
     }
 
     public RunFiles files() {

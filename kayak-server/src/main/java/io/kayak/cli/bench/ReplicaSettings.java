@@ -20,9 +20,12 @@ import java.util.Map;
  * @param payload       bytes per append
  * @param electionMs    election timeout override, 0 for Kayak's default
  * @param completion    where append futures complete, and so where the driver's callback runs
+ * @param sessions      W1: each client slot opens its own {@link io.kayak.Session} before the warm-up and appends
+ *                      through it (exactly-once appends) instead of {@code Log.append}
  */
 public record ReplicaSettings(int index, int members, Path dataDir, String workload, int clients,
-                              int warmupSeconds, int seconds, int payload, int electionMs, Completion completion) {
+                              int warmupSeconds, int seconds, int payload, int electionMs, Completion completion,
+                              boolean sessions) {
     /** Kayak's default heartbeat, kept unless the election timeout is overridden below 2 heartbeats' worth. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(30);
     static final Duration DEFAULT_ELECTION = Duration.ofMillis(300);
@@ -46,7 +49,11 @@ public record ReplicaSettings(int index, int members, Path dataDir, String workl
         s.put("fsync", "always (Kayak has no switch to turn it off)");
         s.put("heartbeat_ms", heartbeat().toMillis());
         s.put("election_timeout_ms", electionTimeout().toMillis() + " randomized in [1x, 2x)");
-        s.put("write_path", "Host.log().append(byte[]) on the leader, in-process");
+        s.put("sessions", sessions);
+        s.put("write_path", sessions
+                ? "Session.append(byte[]) on the leader, in-process, one Session per client slot (Log.openSession, "
+                        + "opened before the warm-up)"
+                : "Host.log().append(byte[]) on the leader, in-process");
         s.put("completion", "HostOptions.completion " + completion + (completion == Completion.EVENT_LOOP
                 ? ": the driver's callback (record the latency, append the next write) runs on the event loop"
                 : ": the driver's callback runs on the host's dispatch thread"));
