@@ -92,8 +92,8 @@ final class HostLog implements Log {
         CompletableFuture<io.kayak.core.Entry> committed = leaderWait.run(() -> attempt(entry),
                 options.requestTimeout(), () -> new OutcomeUnknownException("the append did not commit within "
                 + options.requestTimeout() + "; it may still commit"));
-        committed.whenComplete((e, t) -> release(payload.length));
-        return committed.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+        // Released before the caller's callbacks run: a caller that appends again from its callback finds room.
+        return committed.whenComplete((e, t) -> release(payload.length)).thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.PLAIN_HEADER, payload.length));
     }
 
@@ -191,8 +191,7 @@ final class HostLog implements Log {
         byte[] entry = Envelope.append(session, sequence, firstUnanswered, payload);
         CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(this, sessionTimers, entry,
                 "append " + sequence + " of session " + session);
-        result.whenComplete((e, t) -> release(payload.length));
-        return result.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+        return result.whenComplete((e, t) -> release(payload.length)).thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.APPEND_HEADER, payload.length));
     }
 

@@ -70,12 +70,13 @@ final class HostSession implements Session {
         byte[] entry = Envelope.append(id, sequence, unanswered.first(), payload);
         CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(log, timers, entry,
                 "append " + sequence + " of session " + id);
-        result.whenComplete((e, t) -> {
+        lastSentNanos = System.nanoTime();
+        // Answered before the caller's callbacks run, so that an append made from a callback already reports this
+        // sequence as answered (and the table can forget its outcome).
+        return result.whenComplete((e, t) -> {
             unanswered.remove(sequence);
             log.release(payload.length);
-        });
-        lastSentNanos = System.nanoTime();
-        return result.thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
+        }).thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.APPEND_HEADER, payload.length));
     }
 

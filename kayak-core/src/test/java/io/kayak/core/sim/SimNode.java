@@ -27,6 +27,13 @@ final class SimNode {
     RaftNode raft;
     boolean alive = true;
     long pausedUntil = -1;
+    /**
+     * What reached this member while it was paused, in arrival order: run when the pause ends, or at once when
+     * healing cuts the pause short (a backlog released at the pause's original end would act in the quiet stretch).
+     */
+    final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+    /** Whether an event that runs {@link #deferred} is scheduled. */
+    boolean drainScheduled;
     int incarnation;
     boolean syncScheduled;
     /** A deferred commit notice is due (leaders with {@code deferCommitNotice}). */

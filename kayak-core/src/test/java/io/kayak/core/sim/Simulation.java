@@ -333,11 +333,25 @@ public final class Simulation {
             return;
         }
         if (node.paused(now)) {
-            long wait = node.pausedUntil - now;
-            schedule(wait, node.id, () -> onNode(node, incarnation, action));
+            node.deferred.add(() -> onNode(node, incarnation, action));
+            if (!node.drainScheduled) {
+                node.drainScheduled = true;
+                schedule(node.pausedUntil - now, node.id, () -> drainDeferred(node));
+            }
             return;
         }
         action.run();
+    }
+
+    /** Runs what waited for {@code node}'s pause, in order (each waits again if the pause was extended meanwhile). */
+    private void drainDeferred(SimNode node) {
+        if (!node.drainScheduled) {
+            return; // healing drained it already
+        }
+        node.drainScheduled = false;
+        java.util.List<Runnable> waiting = new java.util.ArrayList<>(node.deferred);
+        node.deferred.clear();
+        waiting.forEach(Runnable::run);
     }
 
     private void tick(SimNode node) {
@@ -755,6 +769,8 @@ public final class Simulation {
         trace.add(now, "CRASH " + node.id);
         node.alive = false;
         node.pausedUntil = -1;
+        node.deferred.clear(); // what waited for it dies with it
+        node.drainScheduled = false;
         node.disk.crash(random);
     }
 
@@ -787,6 +803,7 @@ public final class Simulation {
         for (SimNode node : nodes.values()) {
             node.pausedUntil = -1;
             node.crashAfterNextSend = false;
+            drainDeferred(node); // the backlog of a pause acts now, before convergence, not later
             restart(node);
         }
     }
