@@ -189,8 +189,8 @@ final class HostLog implements Log {
             return CompletableFuture.failedFuture(overloaded);
         }
         byte[] entry = Envelope.append(session, sequence, firstUnanswered, payload);
-        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(this, sessionTimers, entry,
-                "append " + sequence + " of session " + session);
+        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(this, sessionTimers, entry, session,
+                sequence);
         return result.whenComplete((e, t) -> release(payload.length)).thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.APPEND_HEADER, payload.length));
     }

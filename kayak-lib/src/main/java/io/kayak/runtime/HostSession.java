@@ -68,8 +68,7 @@ final class HostSession implements Session {
         long sequence = nextSequence.getAndIncrement();
         unanswered.add(sequence);
         byte[] entry = Envelope.append(id, sequence, unanswered.first(), payload);
-        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(log, timers, entry,
-                "append " + sequence + " of session " + id);
+        CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(log, timers, entry, id, sequence);
         lastSentNanos = System.nanoTime();
         // Answered before the caller's callbacks run, so that an append made from a callback already reports this
         // sequence as answered (and the table can forget its outcome).

@@ -24,46 +24,72 @@ final class SessionAppend {
     private final HostLog log;
     private final SessionTimers timers;
     private final byte[] entry;
-    private final String what;
+    private final long session;
+    private final long sequence;
+    /** When the whole append gives up (System.nanoTime()). */
+    private final long deadline;
+    private volatile boolean firstAttempt = true;
     /** Whether some attempt may have reached a leader: then a deadline leaves the outcome open. */
     private volatile boolean mayHaveCommitted;
     private volatile NotLeaderException lastRefusal;
 
-    private SessionAppend(HostLog log, SessionTimers timers, byte[] entry, String what) {
+    private SessionAppend(HostLog log, SessionTimers timers, byte[] entry, long session, long sequence) {
         this.log = log;
         this.timers = timers;
         this.entry = entry;
-        this.what = what;
+        this.session = session;
+        this.sequence = sequence;
+        this.deadline = System.nanoTime() + timers.requestTimeout.toNanos();
     }
 
     /**
-     * Sends {@code entry} (an encoded session append; {@code what} names it in messages) until its outcome is
-     * known; completes with the entry where its first copy committed.
+     * Sends {@code entry}, the encoded append {@code sequence} of {@code session}, until its outcome is known;
+     * completes with the entry where its first copy committed.
      */
-    static CompletableFuture<io.kayak.core.Entry> send(HostLog log, SessionTimers timers, byte[] entry,
-                                                       String what) {
-        SessionAppend append = new SessionAppend(log, timers, entry, what);
-        append.start();
+    static CompletableFuture<io.kayak.core.Entry> send(HostLog log, SessionTimers timers, byte[] entry, long session,
+                                                       long sequence) {
+        SessionAppend append = new SessionAppend(log, timers, entry, session, sequence);
+        append.attempt();
         return append.result;
     }
 
-    private void start() {
-        timers.deadlines.within(result, timers.requestTimeout, () -> mayHaveCommitted
+    /** The deadline passed: the error says whether some attempt may have reached a leader. */
+    private RuntimeException expired() {
+        String what = "append " + sequence + " of session " + session;
+        return mayHaveCommitted
                 ? new OutcomeUnknownException("no copy of " + what + " was seen to commit within "
                 + timers.requestTimeout + "; it may still take effect, once at most")
                 : new NotLeaderException("no leader took " + what + " within " + timers.requestTimeout
-                + "; it did not take effect", lastRefusal == null ? null : lastRefusal.leaderAddress()));
-        attempt();
+                + "; it did not take effect", lastRefusal == null ? null : lastRefusal.leaderAddress());
+    }
+
+    /** An attempt (or the wait for a leader) outlived its limit: never seen by callers, it only drives retries. */
+    private static final class AttemptTimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptTimedOut() {
+            super("attempt unanswered", null, false, false);
+        }
     }
 
     private void attempt() {
         if (result.isDone()) {
             return;
         }
-        // A fresh copy per attempt: the leader stamps the bytes it appends, and an earlier attempt's copy may still
-        // be on its way to disk or to followers.
-        CompletableFuture<io.kayak.core.Entry> attempt = timers.deadlines.within(log.attempt(entry.clone()),
-                timers.attemptTimeout, () -> new OutcomeUnknownException("attempt unanswered"));
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            result.completeExceptionally(expired());
+            return;
+        }
+        // A fresh copy for every attempt after the first: the leader stamps the bytes it appends, and an earlier
+        // attempt's copy may still be on its way to disk or to followers. (Later copies read only the session
+        // fields and the payload from the original, which the stamping leaves alone.)
+        byte[] bytes = firstAttempt ? entry : entry.clone();
+        firstAttempt = false;
+        // One timer per attempt: the attempt's own limit, or what is left of the whole append's, if sooner.
+        java.time.Duration limit = java.time.Duration.ofNanos(Math.min(left, timers.attemptTimeout.toNanos()));
+        CompletableFuture<io.kayak.core.Entry> attempt = timers.deadlines.within(log.attempt(bytes), limit,
+                AttemptTimedOut::new);
         result.whenComplete((v, t) -> attempt.cancel(false));
         attempt.whenComplete((e, error) -> {
             if (error == null) {
@@ -87,11 +113,19 @@ final class SessionAppend {
     }
 
     private void retryWhenLed() {
-        CompletableFuture<Void> led = timers.state.whenLeaderKnown();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            result.completeExceptionally(expired());
+            return;
+        }
+        CompletableFuture<Void> led = timers.deadlines.within(timers.state.whenLeaderKnown(),
+                java.time.Duration.ofNanos(left), AttemptTimedOut::new);
         result.whenComplete((v, t) -> led.cancel(false));
         led.whenComplete((v, error) -> {
             if (error instanceof ClosedException e) {
                 result.completeExceptionally(e);
+            } else if (error instanceof AttemptTimedOut) {
+                result.completeExceptionally(expired()); // no leader all along
             } else if (error == null) {
                 timers.deadlines.after(timers.settleNanos, this::attempt, this::closedUnderneath);
             }

@@ -63,6 +63,8 @@ public final class SessionTable {
         final long id;
         final long timeoutMillis;
         long lastActive;
+        /** The time this session is filed under in {@code expiries}: never after {@link #expiresAt()}. */
+        long queuedAt;
         long firstUnanswered;
         final TreeMap<Long, long[]> outcomes = new TreeMap<>();
 
@@ -86,6 +88,12 @@ public final class SessionTable {
     }
 
     private final TreeMap<Long, Session> sessions = new TreeMap<>();
+    /**
+     * One entry per open session, filed under a time no later than its expiry. Activity does not refile a session
+     * (that would be two tree operations per append); a session found at the front with a stale time is refiled
+     * then. Since filed times never exceed true ones, the front is found exactly where a fully ordered set would
+     * put it: {@link #advance} and eviction decide as if every session were filed under its true expiry.
+     */
     private final TreeSet<Expiry> expiries = new TreeSet<>();
     private long logTime;
 
@@ -118,7 +126,7 @@ public final class SessionTable {
             case CLOSE -> {
                 Session s = sessions.remove(f.session());
                 if (s != null) {
-                    expiries.remove(new Expiry(s.expiresAt(), s.id));
+                    expiries.remove(new Expiry(s.queuedAt, s.id));
                 }
                 return new Bookkeeping(f.session());
             }
@@ -161,21 +169,36 @@ public final class SessionTable {
 
     private void open(long id, long timeoutMillis, int maxSessions) {
         while (!sessions.isEmpty() && sessions.size() >= Math.max(1, maxSessions)) {
-            Expiry first = expiries.pollFirst();
-            sessions.remove(first.session());
+            sessions.remove(pollClosestToExpiry().id);
         }
         Session s = new Session(id, timeoutMillis, logTime);
         sessions.put(id, s);
-        expiries.add(new Expiry(s.expiresAt(), id));
+        file(s);
+    }
+
+    private void file(Session s) {
+        s.queuedAt = s.expiresAt();
+        expiries.add(new Expiry(s.queuedAt, s.id));
+    }
+
+    /** Takes the session that expires first (ties: the lower id) out of {@code expiries}, refiling stale ones. */
+    private Session pollClosestToExpiry() {
+        while (true) {
+            Session s = sessions.get(expiries.pollFirst().session());
+            if (s.queuedAt == s.expiresAt()) {
+                return s;
+            }
+            file(s);
+        }
     }
 
     private void touch(Session s, long firstUnanswered) {
-        expiries.remove(new Expiry(s.expiresAt(), s.id));
         s.lastActive = logTime;
-        expiries.add(new Expiry(s.expiresAt(), s.id));
         if (firstUnanswered > s.firstUnanswered) {
             s.firstUnanswered = firstUnanswered;
-            s.outcomes.headMap(firstUnanswered).clear();
+            while (!s.outcomes.isEmpty() && s.outcomes.firstKey() < firstUnanswered) {
+                s.outcomes.pollFirstEntry();
+            }
         }
     }
 
@@ -183,7 +206,12 @@ public final class SessionTable {
     private void advance(long stamp) {
         logTime = Math.max(logTime, stamp);
         while (!expiries.isEmpty() && expiries.first().at() < logTime) {
-            sessions.remove(expiries.pollFirst().session());
+            Session s = sessions.get(expiries.pollFirst().session());
+            if (s.expiresAt() < logTime) {
+                sessions.remove(s.id);
+            } else {
+                file(s); // active since it was filed: filed again under its true expiry
+            }
         }
     }
 
@@ -239,7 +267,7 @@ public final class SessionTable {
                     s.outcomes.put(b.getLong(), new long[] {b.getLong(), b.getLong()});
                 }
                 t.sessions.put(s.id, s);
-                t.expiries.add(new Expiry(s.expiresAt(), s.id));
+                t.file(s);
             }
             if (b.remaining() > 0) {
                 throw new IllegalArgumentException(b.remaining() + " bytes after the session table");
