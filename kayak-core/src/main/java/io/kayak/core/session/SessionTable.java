@@ -70,8 +70,10 @@ public final class SessionTable {
             this.lastActive = lastActive;
         }
 
+        /** When the session expires; a timeout too long to add (up to {@code Long.MAX_VALUE}) never ends. */
         long expiresAt() {
-            return lastActive + timeoutMillis;
+            long at = lastActive + timeoutMillis;
+            return timeoutMillis > 0 && at < lastActive ? Long.MAX_VALUE : at;
         }
     }
 

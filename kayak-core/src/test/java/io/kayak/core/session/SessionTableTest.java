@@ -73,6 +73,19 @@ class SessionTableTest {
     }
 
     @Test
+    void aSessionWithTheLongestTimeoutNeverExpires() {
+        long forever = open(Long.MAX_VALUE, 1_000);
+        long other = open(1_000, 1_000);
+        apply(Envelope.keepAlive(other, 1), Long.MAX_VALUE / 2);
+        assertThat(table.isOpen(forever)).isTrue();
+        assertThat(apply(Envelope.append(forever, 1, 1, new byte[0]), Long.MAX_VALUE / 2 + 1))
+                .isInstanceOf(Fresh.class);
+        SessionTable restored = SessionTable.decode(table.encode());
+        assertThat(restored.isOpen(forever)).isTrue();
+        assertThat(restored).isEqualTo(table);
+    }
+
+    @Test
     void aStampFromBehindDoesNotMoveLogTimeBack() {
         open(1_000, 5_000);
         apply(Envelope.keepAlive(1, 1), 4_000);
