@@ -386,10 +386,21 @@ final class SessionClients {
                     sim.trace(c.name + " opened session " + c.session);
                 }
             }
-            case KEEP_ALIVE, CLOSE -> {
-                if (a.session() == c.session && c.session != 0) {
-                    c.activity.put(e.index(), a.stamp());
+            case KEEP_ALIVE -> {
+                if (a.session() != c.session || c.session == 0) {
+                    return; // a session the client gave up already
                 }
+                if (outcome instanceof SessionTable.Refused r && r.reason() == SessionTable.Reason.UNKNOWN_SESSION) {
+                    expiredAt(c, node, e, "keep-alive");
+                } else if (outcome instanceof SessionTable.Bookkeeping) {
+                    c.activity.put(e.index(), a.stamp());
+                } else {
+                    throw new IllegalStateException("sessions: " + c.name + "'s keep-alive at " + e.index() + " on "
+                            + node.id + " gave " + outcome);
+                }
+            }
+            case CLOSE -> {
+                // The client has dropped the session already; nothing to learn.
             }
             default -> answerAppend(node, a, e, outcome);
         }
@@ -414,25 +425,33 @@ final class SessionClients {
                         + a.sequence() + " was refused at " + e.index() + " (" + r.reason() + ": " + r.message()
                         + ") though the client never saw it answered and reported it unanswered");
             }
-            // Expiry needs a stamp beyond the session's last activity plus its timeout; every entry of the session
-            // seen applied before this one touched it, and no stamp so far exceeds now plus the largest skew.
-            // (The session's open is among them: the append was proposed after the client saw the open applied.)
-            long activeSince = c.activity.headMap(e.index()).values().stream().mapToLong(Long::longValue).max()
-                    .orElseThrow();
-            if (sim.now() + MAX_SKEW_MS <= activeSince + c.timeoutMillis) {
-                throw new IllegalStateException("sessions: " + c.name + "'s session " + c.session + " was refused"
-                        + " as unknown at " + e.index() + " on " + node.id + " though it cannot have expired: active"
-                        + " at log time " + activeSince + " or later, timeout " + c.timeoutMillis + " ms, no stamp"
-                        + " yet beyond " + (sim.now() + MAX_SKEW_MS));
-            }
-            expired++;
-            sim.trace(c.name + "'s session " + c.session + " expired (learnt at " + e.index() + "); "
-                    + c.pending.size() + " appends stay unknown");
-            drop(c);
+            expiredAt(c, node, e, "append");
             return;
         }
         c.pending.remove(a.sequence());
         c.activity.put(e.index(), a.stamp());
         acknowledged++;
+    }
+
+    /**
+     * The client's session was refused as unknown at {@code e}: it must have expired by log time (the client never
+     * closes a session it still uses, and no session is evicted). Expiry needs a stamp beyond the session's last
+     * activity plus its timeout; every entry of the session that the client saw applied (and touch it) before this
+     * one bounds that activity from below, and no stamp so far exceeds now plus the largest skew. The session's
+     * open is among them: the client proposes to a session only once it has seen it opened.
+     */
+    private void expiredAt(Client c, SimNode node, Entry e, String what) {
+        long activeSince = c.activity.headMap(e.index()).values().stream().mapToLong(Long::longValue).max()
+                .orElseThrow();
+        if (sim.now() + MAX_SKEW_MS <= activeSince + c.timeoutMillis) {
+            throw new IllegalStateException("sessions: " + c.name + "'s session " + c.session + " was refused as"
+                    + " unknown (" + what + ") at " + e.index() + " on " + node.id + " though it cannot have expired:"
+                    + " active at log time " + activeSince + " or later, timeout " + c.timeoutMillis + " ms, no"
+                    + " stamp yet beyond " + (sim.now() + MAX_SKEW_MS));
+        }
+        expired++;
+        sim.trace(c.name + "'s session " + c.session + " expired (learnt from its " + what + " at " + e.index()
+                + "); " + c.pending.size() + " appends stay unknown");
+        drop(c);
     }
 }
