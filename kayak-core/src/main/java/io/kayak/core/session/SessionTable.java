@@ -43,7 +43,10 @@ public final class SessionTable {
     public record Refused(Reason reason, String message) implements Outcome {
     }
 
-    /** A session's bookkeeping (open, keep-alive, close): nothing for the application. */
+    /**
+     * A session's bookkeeping (open, keep-alive of an open session, close): nothing for the application. A
+     * keep-alive of a session that is gone is {@link Refused} instead, so that its client learns it.
+     */
     public record Bookkeeping(long session) implements Outcome {
     }
 
@@ -74,8 +77,10 @@ public final class SessionTable {
             this.lastActive = lastActive;
         }
 
+        /** When the session expires; a timeout too long to add (up to {@code Long.MAX_VALUE}) never ends. */
         long expiresAt() {
-            return lastActive + timeoutMillis;
+            long at = lastActive + timeoutMillis;
+            return timeoutMillis > 0 && at < lastActive ? Long.MAX_VALUE : at;
         }
     }
 
@@ -132,9 +137,11 @@ public final class SessionTable {
             }
             case KEEP_ALIVE -> {
                 Session s = sessions.get(f.session());
-                if (s != null) {
-                    touch(s, f.firstUnanswered());
+                if (s == null) {
+                    // Its client must learn that the session is gone (before it appends on, or stops caring).
+                    return unknownSession(f.session());
                 }
+                touch(s, f.firstUnanswered());
                 return new Bookkeeping(f.session());
             }
             default -> {
@@ -146,8 +153,7 @@ public final class SessionTable {
     private Outcome append(long index, long term, Envelope.Fields f) {
         Session s = sessions.get(f.session());
         if (s == null) {
-            return new Refused(Reason.UNKNOWN_SESSION, "session " + f.session()
-                    + " is not open: it expired, was closed, or was evicted to make room for newer ones");
+            return unknownSession(f.session());
         }
         touch(s, f.firstUnanswered());
         long[] earlier = s.outcomes.get(f.sequence());
@@ -165,6 +171,11 @@ public final class SessionTable {
         }
         s.outcomes.put(f.sequence(), new long[] {index, term});
         return new Fresh(index, term);
+    }
+
+    private static Refused unknownSession(long session) {
+        return new Refused(Reason.UNKNOWN_SESSION, "session " + session
+                + " is not open: it expired, was closed, or was evicted to make room for newer ones");
     }
 
     private void open(long id, long timeoutMillis, int maxSessions) {

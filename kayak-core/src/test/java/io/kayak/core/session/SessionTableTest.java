@@ -72,6 +72,35 @@ class SessionTableTest {
         assertThat(((Refused) outcome).reason()).isEqualTo(Reason.UNKNOWN_SESSION);
     }
 
+    /**
+     * A keep-alive whose own stamp expires its session must tell its client so: answered as bookkeeping, it would
+     * tell the client that its session is alive and was just touched (simulator seed 5004127, whose client went
+     * idle past its timeout and came back with a keep-alive).
+     */
+    @Test
+    void aKeepAliveOfASessionThatIsGoneIsRefused() {
+        long s = open(1_000, 1_000);
+        SessionTable.Outcome late = apply(Envelope.keepAlive(s, 1), 2_500);
+        assertThat(late).isInstanceOf(Refused.class);
+        assertThat(((Refused) late).reason()).isEqualTo(Reason.UNKNOWN_SESSION);
+        assertThat(apply(Envelope.keepAlive(99, 1), 2_600)).isInstanceOf(Refused.class);
+        long live = open(1_000, 2_700);
+        assertThat(apply(Envelope.keepAlive(live, 1), 3_000)).isEqualTo(new Bookkeeping(live));
+    }
+
+    @Test
+    void aSessionWithTheLongestTimeoutNeverExpires() {
+        long forever = open(Long.MAX_VALUE, 1_000);
+        long other = open(1_000, 1_000);
+        apply(Envelope.keepAlive(other, 1), Long.MAX_VALUE / 2);
+        assertThat(table.isOpen(forever)).isTrue();
+        assertThat(apply(Envelope.append(forever, 1, 1, new byte[0]), Long.MAX_VALUE / 2 + 1))
+                .isInstanceOf(Fresh.class);
+        SessionTable restored = SessionTable.decode(table.encode());
+        assertThat(restored.isOpen(forever)).isTrue();
+        assertThat(restored).isEqualTo(table);
+    }
+
     @Test
     void aStampFromBehindDoesNotMoveLogTimeBack() {
         open(1_000, 5_000);

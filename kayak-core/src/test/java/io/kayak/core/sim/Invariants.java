@@ -5,6 +5,8 @@ import io.kayak.core.Entry;
 import io.kayak.core.HardState;
 import io.kayak.core.Message;
 import io.kayak.core.Role;
+import io.kayak.core.session.Envelope;
+import io.kayak.core.session.SessionTable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +39,20 @@ final class Invariants {
     /** {@code appliedHashes.get(i)}: the hash of the common applied sequence up to index {@code i}. */
     private final List<Long> appliedHashes = new ArrayList<>(List.of(0L));
     private long checks;
+    /**
+     * Seeds with sessions: {@code sessionHashes.get(i)} is the hash of the session table of the common applied
+     * sequence up to index {@code i}, {@code sessionOutcomes.get(i)} what applying entry {@code i} to it did
+     * ({@code null} for entries that are not the application's).
+     */
+    private final List<Long> sessionHashes = new ArrayList<>(List.of(tableHash(new SessionTable())));
+    private final List<SessionTable.Outcome> sessionOutcomes = new ArrayList<>(java.util.Collections.singletonList(null));
+    /** Where each (session, sequence) was handed to the application, in the common applied sequence. */
+    private final Map<SessionSequence, Long> freshAt = new HashMap<>();
+    private long duplicatesSkipped;
+
+    /** A session's append, by its numbers. */
+    record SessionSequence(long session, long sequence) {
+    }
 
     /** Registers the entry every member starts with as committed. */
     void bootstrapped(long term) {
@@ -211,6 +227,95 @@ final class Invariants {
                     + s.metadata().term() + " but the committed entry there has term "
                     + committed.get((int) index).term());
         }
+    }
+
+    /**
+     * Sessions: every member's table agrees with the common one after each apply (same outcome, same encoding),
+     * and over the common applied sequence no (session, sequence) is handed to the application twice
+     * ("exactly-once"). Runs right after {@link #checkApply} of {@code e}, with the outcome of applying it.
+     */
+    void checkSessionApply(SimNode node, Entry e, SessionTable.Outcome outcome) {
+        checks++;
+        long index = e.index();
+        long hash = tableHash(node.sessions);
+        if (index == sessionHashes.size()) {
+            sessionHashes.add(hash);
+            sessionOutcomes.add(outcome);
+            if (outcome instanceof SessionTable.Duplicate) {
+                duplicatesSkipped++;
+            }
+            if (outcome instanceof SessionTable.Fresh
+                    && Envelope.type(e.payload()) == Envelope.Type.APPEND) {
+                Envelope.Fields f = Envelope.decode(e.payload());
+                Long earlier = freshAt.putIfAbsent(new SessionSequence(f.session(), f.sequence()), index);
+                if (earlier != null) {
+                    throw new IllegalStateException("exactly-once: session " + f.session() + " sequence "
+                            + f.sequence() + " was handed to the application at " + earlier + " and again at "
+                            + index + " (by " + node.id + ")");
+                }
+            }
+            return;
+        }
+        if (index > sessionHashes.size()) {
+            throw new IllegalStateException("session tables: " + node.id + " applied " + index
+                    + " before any member applied " + sessionHashes.size());
+        }
+        if (!java.util.Objects.equals(sessionOutcomes.get((int) index), outcome)) {
+            throw new IllegalStateException("session tables agree: applying " + index + " on " + node.id + " gave "
+                    + outcome + " where others got " + sessionOutcomes.get((int) index));
+        }
+        if (sessionHashes.get((int) index) != hash) {
+            throw new IllegalStateException("session tables agree: " + node.id + "'s session table after " + index
+                    + " differs from the one other members had there");
+        }
+    }
+
+    /** Sessions: a snapshot carries the session table of the common applied sequence at its index. */
+    void checkSessionSnapshot(SimNode node, SimSnapshot s, String what) {
+        checks++;
+        long index = s.index();
+        if (s.sessions() == null || index >= sessionHashes.size()
+                || sessionHashes.get((int) index) != hashBytes(s.sessions())) {
+            throw new IllegalStateException("session tables agree: " + node.id + " " + what + " a snapshot at "
+                    + index + " whose session table is not the one members had there");
+        }
+    }
+
+    /**
+     * Sessions: what a client was told about its append, an index and term (the entry's own for a fresh one, the
+     * original's for a duplicate), is where that (session, sequence) was handed to the application, once.
+     */
+    void checkSessionAnswer(String client, long session, long sequence, long index, long term, String via) {
+        checks++;
+        Long fresh = freshAt.get(new SessionSequence(session, sequence));
+        if (fresh == null || fresh != index || committedTerm(index) != term) {
+            throw new IllegalStateException("acknowledged once: " + client + " was told (" + via + ") that session "
+                    + session + " sequence " + sequence + " applied at " + index + "@" + term + ", but it was "
+                    + (fresh == null ? "never handed to the application" : "handed to the application at " + fresh
+                    + "@" + committedTerm(fresh)));
+        }
+    }
+
+    /** Where (session, sequence) was handed to the application, or {@code null}. */
+    Long freshAt(long session, long sequence) {
+        return freshAt.get(new SessionSequence(session, sequence));
+    }
+
+    /** How many duplicate session appends the common applied sequence skipped. */
+    long duplicatesSkipped() {
+        return duplicatesSkipped;
+    }
+
+    private static long tableHash(SessionTable table) {
+        return hashBytes(table.encode());
+    }
+
+    private static long hashBytes(byte[] bytes) {
+        long h = 1125899906842597L;
+        for (byte b : bytes) {
+            h = 31 * h + b;
+        }
+        return h ^ bytes.length;
     }
 
     /** The hash of a sequence extended by one entry. */

@@ -1,13 +1,11 @@
 package io.kayak.core.sim;
 
 import io.kayak.core.Entry;
-import io.kayak.core.EntryKind;
 import io.kayak.core.check.Command;
 import io.kayak.core.check.History;
 import io.kayak.core.check.Operation;
 import io.kayak.core.check.Response;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +50,12 @@ final class RegisterHistory {
         operations.add(Operation.fail(processes++, Command.write(keyOf(value), value), now, now));
     }
 
-    /** {@code node} applied {@code e} (its {@code lastApplied} already counts it). */
-    void applied(SimNode node, Entry e, long now) {
-        if (e.kind() == EntryKind.NORMAL) {
-            String value = new String(e.payload(), StandardCharsets.UTF_8);
+    /**
+     * {@code node} applied {@code e} (its {@code lastApplied} already counts it), which writes {@code value}, or
+     * nothing when {@code value} is {@code null} (not an application entry, or a session entry).
+     */
+    void applied(SimNode node, String value, Entry e, long now) {
+        if (value != null) {
             timeline.computeIfAbsent(keyOf(value), k -> new TreeMap<>()).put(e.index(), value);
             Write w = pendingWrites.get(value);
             // The write has taken effect once any member applies it (it is committed by then): completing it at the

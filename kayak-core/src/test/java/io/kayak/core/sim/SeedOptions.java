@@ -16,10 +16,14 @@ import java.util.Random;
  *   <li>{@code kayak.sim.crashAfterConfig=true}: a leader often crashes right after it appends a configuration
  *       entry, so elections happen in joint configurations;</li>
  *   <li>{@code kayak.sim.replacements=true}: membership changes are mostly replacements (one voter removed and one
- *       added in one joint change), and come more often.</li>
+ *       added in one joint change), and come more often;</li>
+ *   <li>{@code kayak.sim.sessions=true}: every application entry carries a session envelope, and clients with
+ *       sessions retry their appends with the same sequence number until they see them applied (see
+ *       {@link SessionClients}).</li>
  * </ul>
  */
-record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfterConfig, boolean replacements) {
+record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfterConfig, boolean replacements,
+                   boolean sessions) {
     private static final String PREFIX = "kayak.sim.";
 
     /**
@@ -33,7 +37,9 @@ record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfte
                 forced("conflictHints", hints),
                 forced("staleReplay", r.nextInt(3) == 0),
                 forced("crashAfterConfig", r.nextInt(3) == 0),
-                forced("replacements", r.nextInt(3) == 0));
+                forced("replacements", r.nextInt(3) == 0),
+                // Drawn last, so that the options above are drawn as they were before sessions existed.
+                forced("sessions", r.nextInt(2) == 0));
     }
 
     private static boolean forced(String name, boolean drawn) {
@@ -44,7 +50,8 @@ record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfte
     /** The system properties a replay must repeat: those that override what the seed drew. */
     static String replayFlags() {
         List<String> flags = new ArrayList<>();
-        for (String name : List.of("conflictHints", "staleReplay", "crashAfterConfig", "replacements")) {
+        for (String name : List.of("conflictHints", "staleReplay", "crashAfterConfig", "replacements",
+                "sessions")) {
             String value = System.getProperty(PREFIX + name);
             if (value != null && !value.isBlank()) {
                 flags.add(" -D" + PREFIX + name + "=" + value.trim());
@@ -56,6 +63,7 @@ record SeedOptions(boolean conflictHints, boolean staleReplay, boolean crashAfte
     @Override
     public String toString() {
         return (conflictHints ? "" : "no-conflict-hints ") + (staleReplay ? "stale-replay " : "")
-                + (crashAfterConfig ? "crash-after-config " : "") + (replacements ? "replacements " : "");
+                + (crashAfterConfig ? "crash-after-config " : "") + (replacements ? "replacements " : "")
+                + (sessions ? "sessions " : "");
     }
 }

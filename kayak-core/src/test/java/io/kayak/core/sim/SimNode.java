@@ -1,9 +1,11 @@
 package io.kayak.core.sim;
 
 import io.kayak.core.Entry;
+import io.kayak.core.EntryKind;
 import io.kayak.core.Message;
 import io.kayak.core.RaftNode;
 import io.kayak.core.RaftOptions;
+import io.kayak.core.session.SessionTable;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -51,10 +53,18 @@ final class SimNode {
     SimSnapshot snapshot;
     /** A snapshot received in full from the leader, being handed to the core. */
     SimSnapshot incoming;
+    /** Whether application entries carry session envelopes (the seed option). */
+    final boolean sessionsOn;
+    /**
+     * The replicated session table, as of {@link #lastApplied} (restored from the snapshot on start and install);
+     * {@code null} on seeds without sessions.
+     */
+    SessionTable sessions;
 
-    SimNode(String id, SimDisk disk) {
+    SimNode(String id, SimDisk disk, boolean sessionsOn) {
         this.id = id;
         this.disk = disk;
+        this.sessionsOn = sessionsOn;
     }
 
     void start(RaftOptions options) {
@@ -68,8 +78,29 @@ final class SimNode {
         // The application rebuilds its state from its snapshot, then applies the log after it.
         lastApplied = snapshot == null ? 0 : snapshot.index();
         stateHash = snapshot == null ? 0 : snapshot.stateHash();
+        sessions = restoreSessions(snapshot);
         incoming = null;
         lastCommit = raft.commitIndex();
+    }
+
+    /** The session table a state machine rebuilt from {@code snapshot} starts with. */
+    SessionTable restoreSessions(SimSnapshot snapshot) {
+        if (!sessionsOn) {
+            return null;
+        }
+        return snapshot == null ? new SessionTable() : SessionTable.decode(snapshot.sessions());
+    }
+
+    /**
+     * Passes an applied entry through the session table, as the library does before its listeners see it: the
+     * outcome says whether the application gets it ({@code Fresh}). {@code null} for entries that are not the
+     * application's, or on seeds without sessions.
+     */
+    SessionTable.Outcome applySession(Entry e) {
+        if (sessions == null || e.kind() != EntryKind.NORMAL) {
+            return null;
+        }
+        return sessions.apply(e.index(), e.term(), e.payload());
     }
 
     boolean paused(long now) {

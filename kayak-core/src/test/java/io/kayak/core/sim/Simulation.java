@@ -14,6 +14,8 @@ import io.kayak.core.ReadState;
 import io.kayak.core.Ready;
 import io.kayak.core.Role;
 import io.kayak.core.SnapshotMetadata;
+import io.kayak.core.session.Envelope;
+import io.kayak.core.session.SessionTable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -84,7 +86,7 @@ public final class Simulation {
                          int proposals, int proposalsCommitted, int readsReleased, int readsFailed,
                          Map<String, Integer> faults, long convergenceMillis, long finalIndex, long finalTerm,
                          int historyOperations, boolean linearizable, long endMillis,
-                         Map<Coverage.Branch, Long> coverage) {
+                         Map<Coverage.Branch, Long> coverage, SessionClients.Stats sessions) {
     }
 
     private record Event(long time, long seq, String node, Runnable action) {
@@ -118,6 +120,8 @@ public final class Simulation {
     private int readsReleased;
     private int readsFailed;
     private boolean workloadOn = true;
+    /** The clients with sessions, on seeds with that option (then every application entry has an envelope). */
+    private final SessionClients sessions;
 
     public Simulation(Settings settings) {
         this(settings, SeedBudget.configured());
@@ -131,6 +135,8 @@ public final class Simulation {
         this.stale = settings.options().staleReplay() ? new StaleMessages(new Random(settings.seed() * 137 + 13))
                 : null;
         this.network = new SimNetwork(new Random(settings.seed() * 31 + 7));
+        this.sessions = settings.options().sessions()
+                ? new SessionClients(this, invariants, new Random(settings.seed() * 0x5E55_1015L + 19)) : null;
     }
 
     long now() {
@@ -166,7 +172,7 @@ public final class Simulation {
             SimDisk disk = addresses.containsKey(id)
                     ? SimDisk.bootstrapped(RaftNode.bootstrapEntry(config), RaftNode.bootstrapHardState())
                     : new SimDisk();
-            SimNode node = new SimNode(id, disk);
+            SimNode node = new SimNode(id, disk, sessions != null);
             nodes.put(id, node);
             node.start(options(node.id, random.nextLong()));
             int phase = random.nextInt(TICK_MS);
@@ -223,7 +229,7 @@ public final class Simulation {
         return new Result(settings.seed(), settings.size(), events, messages, dropped, invariants.checks(),
                 proposals.size(), proposalsCommitted, readsReleased, readsFailed, faultCounts,
                 convergedAt - healAt, leader.raft.lastIndex(), leader.raft.term(), register.size(), linearizable,
-                convergedAt, coverage.counts());
+                convergedAt, coverage.counts(), sessions == null ? SessionClients.Stats.NONE : sessions.stats());
     }
 
     /**
@@ -426,6 +432,16 @@ public final class Simulation {
         coverage.afterStep(node.raft, m, term, role);
     }
 
+    /** Adds a line to the trace a failure prints. */
+    void trace(String line) {
+        trace.add(now, line);
+    }
+
+    /** Carries out the node's driver duties after a client's proposal (see {@link #drain}). */
+    void drainNode(SimNode node) {
+        drain(node);
+    }
+
     /** Carries out the driver's duties for every Ready the node has (see {@link Ready}). */
     private void drain(SimNode node) {
         RaftNode raft = node.raft;
@@ -471,8 +487,14 @@ public final class Simulation {
             invariants.checkCommit(node, nodes.values());
             for (Entry e : rd.committed()) {
                 invariants.checkApply(node, e, nodes.values());
-                onApplied(node, e);
-                register.applied(node, e, now);
+                String value = plainValue(e);
+                if (sessions != null) {
+                    SessionTable.Outcome outcome = node.applySession(e);
+                    invariants.checkSessionApply(node, e, outcome);
+                    sessions.applied(node, e, outcome);
+                }
+                onApplied(e, value);
+                register.applied(node, value, e, now);
             }
             for (ReadState rs : rd.reads()) {
                 Long required = readRequired.remove(rs.requestId());
@@ -573,6 +595,9 @@ public final class Simulation {
     private void scheduleWorkload() {
         schedule(5 + random.nextInt(20), null, this::proposeSomewhere);
         schedule(5 + random.nextInt(40), null, this::readSomewhere);
+        if (sessions != null) {
+            sessions.start();
+        }
     }
 
     private SimNode randomRunningNode() {
@@ -597,22 +622,27 @@ public final class Simulation {
         }
         if (node != null) {
             int count = 1 + (random.nextInt(4) == 0 ? random.nextInt(8) : 0);
+            List<String> values = new ArrayList<>();
             List<byte[]> batch = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                batch.add(("p" + proposals.size() + "-" + i).getBytes(StandardCharsets.UTF_8));
+                String value = "p" + proposals.size() + "-" + i;
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                values.add(value);
+                // With sessions, every application entry has an envelope: these are plain ones.
+                batch.add(sessions != null ? Envelope.plain(bytes) : bytes);
             }
             try {
                 long first = node.raft.propose(batch);
                 for (int i = 0; i < count; i++) {
-                    String value = new String(batch.get(i), StandardCharsets.UTF_8);
+                    String value = values.get(i);
                     proposals.put(value, new long[] {first + i, node.raft.term(), 0});
                     register.proposed(value, node, first + i, node.raft.term(), now);
                 }
                 trace.add(now, node.id + " proposed " + count + " at " + first);
             } catch (RaftException e) {
                 trace.add(now, node.id + " refused proposal: " + e.getMessage());
-                for (byte[] payload : batch) {
-                    register.refused(new String(payload, StandardCharsets.UTF_8), now);
+                for (String value : values) {
+                    register.refused(value, now);
                 }
             }
             drain(node);
@@ -620,11 +650,29 @@ public final class Simulation {
         schedule(2 + random.nextInt(20), null, this::proposeSomewhere);
     }
 
-    private void onApplied(SimNode node, Entry e) {
+    /**
+     * The register write an applied entry stands for, or {@code null}: the whole payload of a normal entry, or with
+     * sessions the payload of a plain envelope (session entries are checked by the session invariants instead).
+     */
+    private String plainValue(Entry e) {
         if (e.kind() != EntryKind.NORMAL) {
+            return null;
+        }
+        if (sessions == null) {
+            return new String(e.payload(), StandardCharsets.UTF_8);
+        }
+        if (Envelope.type(e.payload()) != Envelope.Type.PLAIN) {
+            return null;
+        }
+        int offset = Envelope.PLAIN_HEADER;
+        return new String(e.payload(), offset, e.payload().length - offset, StandardCharsets.UTF_8);
+    }
+
+    private void onApplied(Entry e, String value) {
+        if (value == null) {
             return;
         }
-        long[] p = proposals.get(new String(e.payload(), StandardCharsets.UTF_8));
+        long[] p = proposals.get(value);
         if (p != null && p[2] == 0 && p[0] == e.index() && p[1] == e.term()) {
             p[2] = 1;
             proposalsCommitted++;
@@ -670,8 +718,11 @@ public final class Simulation {
             return;
         }
         SimSnapshot snapshot = new SimSnapshot(new SnapshotMetadata(index, node.disk.term(index),
-                config.configuration()), node.stateHash);
+                config.configuration()), node.stateHash, node.sessions == null ? null : node.sessions.encode());
         invariants.checkSnapshot(node, snapshot, "took");
+        if (sessions != null) {
+            invariants.checkSessionSnapshot(node, snapshot, "took");
+        }
         node.snapshot = snapshot;
         long keep = random.nextInt(3) == 0 ? 0 : random.nextInt(20);
         long upTo = Math.max(node.disk.firstIndex() - 1, index - keep);
@@ -743,10 +794,14 @@ public final class Simulation {
                     + snapshot);
         }
         invariants.checkSnapshot(node, snapshot, "installed");
+        if (sessions != null) {
+            invariants.checkSessionSnapshot(node, snapshot, "installed");
+        }
         node.disk.installSnapshot(metadata.index(), metadata.term(), metadata.configuration());
         node.snapshot = snapshot;
         node.lastApplied = metadata.index();
         node.stateHash = snapshot.stateHash();
+        node.sessions = node.restoreSessions(snapshot);
         note("install", node.id + " snapshot at " + metadata.index());
     }
 
@@ -981,7 +1036,7 @@ public final class Simulation {
     private String describeFailure(Throwable e) {
         return "simulation failed: " + FailureNames.describe(e) + "\n  seed " + settings.seed() + " (" + settings.size()
                 + " members, " + settings.faultMillis() + " ms of faults, options: " + settings.options()
-                + describeCore() + ") at " + now + " ms\n  replay: "
+                + describeCore() + (sessions == null ? "" : ", " + sessions) + ") at " + now + " ms\n  replay: "
                 + replayCommand(settings.seed()) + "\n  last events:\n" + trace.dump();
     }
 

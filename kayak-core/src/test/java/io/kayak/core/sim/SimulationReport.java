@@ -31,6 +31,19 @@ public final class SimulationReport {
     private long maxEndSeed;
     private long historyOperations;
     private int linearizableRuns;
+    private int sessionRuns;
+    private long sessionClients;
+    private long sessionAppends;
+    private long sessionAttempts;
+    private long sessionRetries;
+    private long sessionRedirected;
+    private long sessionDuplicates;
+    private long sessionAcknowledged;
+    private long sessionExpired;
+    private long sessionAbandoned;
+    private long sessionOpens;
+    private long sessionKeepAlives;
+    private long sessionCloses;
 
     /** Runs the seeds the system properties ask for (see {@link SimulationTest}). */
     public static SimulationReport runConfigured() {
@@ -87,6 +100,22 @@ public final class SimulationReport {
         readsFailed += r.readsFailed();
         r.faults().forEach((k, v) -> faults.merge(k, v, Integer::sum));
         r.coverage().forEach((k, v) -> coverage.merge(k, v, Long::sum));
+        SessionClients.Stats st = r.sessions();
+        if (st.clients() > 0) {
+            sessionRuns++;
+            sessionClients += st.clients();
+            sessionAppends += st.appends();
+            sessionAttempts += st.attempts();
+            sessionRetries += st.retries();
+            sessionRedirected += st.redirected();
+            sessionDuplicates += st.duplicatesSkipped();
+            sessionAcknowledged += st.acknowledged();
+            sessionExpired += st.expired();
+            sessionAbandoned += st.abandoned();
+            sessionOpens += st.opens();
+            sessionKeepAlives += st.keepAlives();
+            sessionCloses += st.closes();
+        }
         totalConvergence += r.convergenceMillis();
         if (r.events() > maxEvents) {
             maxEvents = r.events();
@@ -124,9 +153,26 @@ public final class SimulationReport {
         return new java.util.EnumMap<>(coverage);
     }
 
+    /** Sessions: seeds run with them, appends acknowledged, attempts retried, duplicates skipped. */
+    public int sessionRuns() {
+        return sessionRuns;
+    }
+
+    public long sessionAcknowledged() {
+        return sessionAcknowledged;
+    }
+
+    public long sessionRetries() {
+        return sessionRetries;
+    }
+
+    public long sessionDuplicates() {
+        return sessionDuplicates;
+    }
+
     /** The summary, followed by the branch coverage when {@code -Dkayak.sim.coverage=true}. */
     public String summary() {
-        String summary = basicSummary();
+        String summary = basicSummary() + sessionSummary();
         if (!failures.isEmpty()) {
             summary += String.format("%n  %d seeds FAILED:%n    %s", failures.size(), String.join("\n    ", failures));
         }
@@ -139,6 +185,21 @@ public final class SimulationReport {
             out.append(String.format("%n  %,12d  %s", coverage.getOrDefault(b, 0L), b.description));
         }
         return out.toString();
+    }
+
+    private String sessionSummary() {
+        if (sessionRuns == 0) {
+            return "";
+        }
+        return String.format("%n  sessions: %d seeds with %,d clients: %,d appends in %,d attempts that entered a"
+                        + " leader's log (%,d of them retries after an unknown outcome; %,d more refused at once by"
+                        + " non-leaders), %,d acknowledged, each applied exactly once where its client was told; %,d duplicates"
+                        + " skipped; %,d sessions expired by log time (%,d unanswered appends given up),"
+                        + " %,d opens, %,d keep-alives, %,d closes; checked: exactly-once, acknowledged once,"
+                        + " session tables agree (after every apply and in every snapshot)",
+                sessionRuns, sessionClients, sessionAppends, sessionAttempts, sessionRetries, sessionRedirected,
+                sessionAcknowledged,
+                sessionDuplicates, sessionExpired, sessionAbandoned, sessionOpens, sessionKeepAlives, sessionCloses);
     }
 
     private String basicSummary() {

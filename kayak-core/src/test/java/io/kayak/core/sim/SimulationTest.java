@@ -55,6 +55,22 @@ class SimulationTest {
                 .allSatisfy((branch, count) -> assertThat(count).as(branch.description).isPositive());
     }
 
+    /**
+     * Half of the build's seeds run clients with sessions (seed option {@code sessions}): their retries must reach
+     * the log twice often enough that duplicates are skipped, not only acknowledged.
+     */
+    @Test
+    void theSeedSetExercisesSessions() {
+        SimulationReport r = report();
+        String forced = System.getProperty("kayak.sim.sessions");
+        assumeTrue(r.runs() >= CI_SEEDS && (forced == null || forced.isBlank()),
+                "sessions are drawn for half of a large seed set");
+        assertThat(r.sessionRuns()).isGreaterThan(r.runs() / 4);
+        assertThat(r.sessionAcknowledged()).isPositive();
+        assertThat(r.sessionRetries()).isPositive();
+        assertThat(r.sessionDuplicates()).isPositive();
+    }
+
     @Test
     void aSeedReplaysExactly() {
         for (long seed : new long[] {7, 1995, 4242}) {
