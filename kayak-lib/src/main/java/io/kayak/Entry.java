@@ -24,14 +24,7 @@ public final class Entry {
      * @throws NullPointerException     when {@code kind} or {@code payload} is null
      */
     public Entry(long index, long term, EntryKind kind, byte[] payload) {
-        if (index < 1 || term < 1) {
-            throw new IllegalArgumentException("index and term start at 1, not " + index + " and " + term);
-        }
-        this.index = index;
-        this.term = term;
-        this.kind = Objects.requireNonNull(kind, "kind");
-        byte[] data = Objects.requireNonNull(payload, "payload");
-        this.payload = data.length == 0 ? EMPTY : data.clone();
+        this(kind, index, term, Objects.requireNonNull(payload, "payload").length == 0 ? EMPTY : payload.clone());
     }
 
     /**
