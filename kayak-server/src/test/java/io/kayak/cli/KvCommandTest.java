@@ -11,8 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * answer; each documented exit code.
  */
 class KvCommandTest {
+    private final java.util.List<Socket> heldPorts = new java.util.ArrayList<>();
     private Host host;
     private KvServer server;
     private String address;
@@ -40,14 +42,19 @@ class KvCommandTest {
     void stop() {
         server.close();
         host.close();
+        for (Socket held : heldPorts) {
+            try {
+                held.close();
+            } catch (IOException ignored) {
+                // closing a socket that never connected
+            }
+        }
     }
 
     @Test
     void writesGoThroughASessionPastAMemberThatDoesNotAnswer() throws Exception {
         String dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = "127.0.0.1:" + s.getLocalPort();
-        }
+        dead = "127.0.0.1:" + refusingPort();
         String both = dead + "," + address;
         assertThat(Main.run("kv", "incr", "--server", both, "n")).isZero();
         assertThat(Main.run("kv", "incr", "--server", both, "n")).isZero();
@@ -59,5 +66,16 @@ class KvCommandTest {
         assertThat(Main.run("kv", "get", "--server", address, "k")).isEqualTo(1);
         assertThat(new ClusterClient(HostPort.parse(address)).get("n", false).text()).isEqualTo("2");
         assertThat(Main.run("kv", "put", "--server", dead, "--retry-for", "1", "k", "v")).isEqualTo(2);
+    }
+
+    /**
+     * A port held bound but not listening, for the test's lifetime: connecting to it is refused, and no other
+     * process can take it meanwhile (a port closed again right away could be).
+     */
+    private int refusingPort() throws IOException {
+        Socket held = new Socket();
+        held.bind(new InetSocketAddress("127.0.0.1", 0));
+        heldPorts.add(held);
+        return held.getLocalPort();
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * undecided answer at the deadline.
  */
 class SessionWriterTest {
+    private final java.util.List<Socket> heldPorts = new java.util.ArrayList<>();
     private HttpServer server;
     private HostPort address;
     /** The statuses the next writes are answered with (then 200). */
@@ -53,6 +54,13 @@ class SessionWriterTest {
     @AfterEach
     void stop() {
         server.stop(0);
+        for (Socket held : heldPorts) {
+            try {
+                held.close();
+            } catch (IOException ignored) {
+                // closing a socket that never connected
+            }
+        }
     }
 
     private static void answer(HttpExchange e, int status, String body) throws IOException {
@@ -82,9 +90,7 @@ class SessionWriterTest {
     @Test
     void aMemberThatDoesNotAnswerIsSkippedForTheNext() throws IOException {
         HostPort dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = new HostPort("127.0.0.1", s.getLocalPort());
-        }
+        dead = new HostPort("127.0.0.1", refusingPort());
         ClusterClient.Reply reply = writer(List.of(dead, address), Duration.ofSeconds(10)).write(put());
         assertThat(reply.status()).isEqualTo(200);
         assertThat(progress.get(0)).contains("cannot reach " + dead);
@@ -114,11 +120,20 @@ class SessionWriterTest {
         assertThat(writes.size()).isBetween(2, 20);
 
         HostPort dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = new HostPort("127.0.0.1", s.getLocalPort());
-        }
+        dead = new HostPort("127.0.0.1", refusingPort());
         HostPort unreachable = dead;
         assertThatThrownBy(() -> writer(List.of(unreachable), Duration.ofMillis(300)).write(put()))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(2));
+    }
+
+    /**
+     * A port held bound but not listening, for the test's lifetime: connecting to it is refused, and no other
+     * process can take it meanwhile (a port closed again right away could be).
+     */
+    private int refusingPort() throws IOException {
+        Socket held = new Socket();
+        held.bind(new InetSocketAddress("127.0.0.1", 0));
+        heldPorts.add(held);
+        return held.getLocalPort();
     }
 }
