@@ -10,9 +10,7 @@ import io.kayak.core.session.Envelope;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Session} of this host: numbers its appends, sends each again (same number, same bytes) until it learns
@@ -24,9 +22,8 @@ final class HostSession implements Session {
     private final long id;
     private final HostLog log;
     private final SessionTimers timers;
-    private final AtomicLong nextSequence = new AtomicLong(1);
-    /** Sequences whose outcome this session has not yet delivered; the smallest is reported to the table. */
-    private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
+    /** Sequences handed out, and those whose outcome this session has not yet delivered. */
+    private final UnansweredSequences unanswered = new UnansweredSequences();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastSentNanos = System.nanoTime();
 
@@ -57,7 +54,7 @@ final class HostSession implements Session {
         if (tooLarge != null) {
             return CompletableFuture.failedFuture(tooLarge);
         }
-        if (unanswered.size() >= MAX_IN_FLIGHT) {
+        if (unanswered.waiting() >= MAX_IN_FLIGHT) {
             return CompletableFuture.failedFuture(new OverloadedException("session " + id + " has " + MAX_IN_FLIGHT
                     + " appends in flight"));
         }
@@ -65,15 +62,14 @@ final class HostSession implements Session {
         if (overloaded != null) {
             return CompletableFuture.failedFuture(overloaded);
         }
-        long sequence = nextSequence.getAndIncrement();
-        unanswered.add(sequence);
+        long sequence = unanswered.take();
         byte[] entry = Envelope.append(id, sequence, unanswered.first(), payload);
         CompletableFuture<io.kayak.core.Entry> result = SessionAppend.send(log, timers, entry, id, sequence);
         lastSentNanos = System.nanoTime();
         // Answered before the caller's callbacks run, so that an append made from a callback already reports this
         // sequence as answered (and the table can forget its outcome).
         return result.whenComplete((e, t) -> {
-            unanswered.remove(sequence);
+            unanswered.answer(sequence);
             log.release(payload.length);
         }).thenApply(e -> Entry.copyOf(e.index(), e.term(), EntryKind.NORMAL, entry,
                 Envelope.APPEND_HEADER, payload.length));
@@ -88,9 +84,8 @@ final class HostSession implements Session {
             try {
                 if (System.nanoTime() - lastSentNanos >= timers.keepAliveNanos) {
                     lastSentNanos = System.nanoTime();
-                    Long first = unanswered.isEmpty() ? nextSequence.get() : unanswered.first();
                     // Best effort: a lost keep-alive is made up by the next one, long before the session expires.
-                    log.attempt(Envelope.keepAlive(id, first));
+                    log.attempt(Envelope.keepAlive(id, unanswered.first()));
                 }
             } finally {
                 scheduleKeepAlive();
@@ -121,7 +116,7 @@ final class HostSession implements Session {
     }
 
     private void pollInFlight(CompletableFuture<Void> done) {
-        if (unanswered.isEmpty()) {
+        if (unanswered.waiting() == 0) {
             done.complete(null);
         } else {
             timers.deadlines.after(timers.settleNanos, () -> pollInFlight(done), () -> done.complete(null));
@@ -130,6 +125,6 @@ final class HostSession implements Session {
 
     @Override
     public String toString() {
-        return "Session{" + id + ", " + unanswered.size() + " in flight}";
+        return "Session{" + id + ", " + unanswered.waiting() + " in flight}";
     }
 }

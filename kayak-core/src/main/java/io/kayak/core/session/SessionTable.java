@@ -1,5 +1,6 @@
 package io.kayak.core.session;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,7 +70,8 @@ public final class SessionTable {
         /** The time this session is filed under in {@code expiries}: never after {@link #expiresAt()}. */
         long queuedAt;
         long firstUnanswered;
-        final TreeMap<Long, long[]> outcomes = new TreeMap<>();
+        /** Outcome (index, term) by sequence, for the sequences at or above {@link #firstUnanswered}. */
+        final HashMap<Long, long[]> outcomes = new HashMap<>();
 
         Session(long id, long timeoutMillis, long lastActive) {
             this.id = id;
@@ -206,9 +208,16 @@ public final class SessionTable {
     private void touch(Session s, long firstUnanswered) {
         s.lastActive = logTime;
         if (firstUnanswered > s.firstUnanswered) {
+            long from = s.firstUnanswered;
             s.firstUnanswered = firstUnanswered;
-            while (!s.outcomes.isEmpty() && s.outcomes.firstKey() < firstUnanswered) {
-                s.outcomes.pollFirstEntry();
+            // Outcomes below the old first unanswered are gone already: walk the sequences that just became
+            // answered, or the outcomes themselves when they are fewer (a client may jump far ahead).
+            if (firstUnanswered - from <= s.outcomes.size()) {
+                for (long seq = from; seq < firstUnanswered; seq++) {
+                    s.outcomes.remove(seq);
+                }
+            } else {
+                s.outcomes.keySet().removeIf(seq -> seq < firstUnanswered);
             }
         }
     }
@@ -252,7 +261,8 @@ public final class SessionTable {
         for (Session s : sessions.values()) {
             b.putLong(s.id).putLong(s.timeoutMillis).putLong(s.lastActive).putLong(s.firstUnanswered);
             b.putInt(s.outcomes.size());
-            for (Map.Entry<Long, long[]> e : s.outcomes.entrySet()) {
+            // In sequence order: members holding equal tables write equal bytes.
+            for (Map.Entry<Long, long[]> e : new TreeMap<>(s.outcomes).entrySet()) {
                 b.putLong(e.getKey()).putLong(e.getValue()[0]).putLong(e.getValue()[1]);
             }
         }
