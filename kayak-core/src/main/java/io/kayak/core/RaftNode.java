@@ -67,6 +67,11 @@ public final class RaftNode {
     private final List<ReadState> releasedReads = new ArrayList<>();
     private final List<Long> failedReads = new ArrayList<>();
     private HardState lastHardState;
+    /**
+     * Set from a sole voter's win by its own vote until an entry of its term is durable: until then its messages
+     * wait for persistence (see {@link #ready}).
+     */
+    private boolean termAwaitsPersistence;
     private Ready.SoftState lastSoftState;
     /** A snapshot from the leader that replaced the log, for the driver to install with the next Ready. */
     private SnapshotMetadata snapshotToInstall;
@@ -382,6 +387,11 @@ public final class RaftNode {
      */
     public void persisted(long index, long term) {
         log.stableTo(index, term);
+        if (term == this.term) {
+            // An entry of this term is durable: a restart resumes at least this term, its vote cast (see the
+            // constructor), so this term can never be led again.
+            termAwaitsPersistence = false;
+        }
         if (role == Role.LEADER && maybeCommit()) {
             commitBroadcastPending = true;
         }
@@ -520,8 +530,21 @@ public final class RaftNode {
         snapshotToInstall = null;
         // Installing a snapshot replaces whatever earlier Readies wrote, just like a conflicting append does.
         boolean overwrites = log.lastTakeOverwrites() || install != null;
-        return new Ready(hsOut, termOrVoteChanged, entries, overwrites, copyAndClear(messages),
-                copyAndClear(messagesAfterPersist), committed, copyAndClear(releasedReads),
+        List<Message> now = copyAndClear(messages);
+        List<Message> afterPersist = copyAndClear(messagesAfterPersist);
+        if ((termOrVoteChanged || (role == Role.LEADER && termAwaitsPersistence)) && !now.isEmpty()) {
+            // Nothing of a term leaves before the term is durable. A candidate that wins by its own vote alone (the
+            // only voter) leads at once, before its term is durable, while its writes are still syncing: had its
+            // entries reached a learner before a crash lost the term and them, the restarted member could lead that
+            // term again with another entry at the same index (log matching; simulator seed 1256367). Its messages
+            // wait for persistence until an entry of its term is durable.
+            List<Message> all = new ArrayList<>(now);
+            all.addAll(afterPersist);
+            afterPersist = all;
+            now = List.of();
+        }
+        return new Ready(hsOut, termOrVoteChanged, entries, overwrites, now,
+                afterPersist, committed, copyAndClear(releasedReads),
                 copyAndClear(failedReads), ssOut, install, copyAndClear(snapshotRequests));
     }
 
@@ -647,6 +670,8 @@ public final class RaftNode {
                 campaign(false, transfer);
             } else {
                 becomeLeader();
+                // No other vote was needed, so nothing waited for the new term to be durable.
+                termAwaitsPersistence = true;
             }
             return;
         }
