@@ -34,6 +34,12 @@ final class Invariants {
 
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     private final Map<EntryId, Fingerprint> fingerprints = new HashMap<>();
+    /**
+     * Entries no member has sent yet, with the members that wrote them. Log matching is a property of the logs the
+     * cluster can see: an entry written by one member and lost in its crash before it was sent or made durable
+     * never existed for anyone else, and its index and term may stand for another entry later.
+     */
+    private final Map<EntryId, Set<String>> unsent = new HashMap<>();
     private final List<Committed> committed = new ArrayList<>(List.of(new Committed(0, 0)));
     private final List<Entry> applied = new ArrayList<>();
     /** {@code appliedHashes.get(i)}: the hash of the common applied sequence up to index {@code i}. */
@@ -125,12 +131,50 @@ final class Invariants {
         for (Entry e : entries) {
             Fingerprint f = new Fingerprint(e.kind().code(), Arrays.hashCode(e.payload()), e.payload().length,
                     prevTerm);
-            Fingerprint known = fingerprints.putIfAbsent(new EntryId(e.index(), e.term()), f);
+            EntryId id = new EntryId(e.index(), e.term());
+            Fingerprint known = fingerprints.putIfAbsent(id, f);
             if (known != null && !known.equals(f)) {
                 throw new IllegalStateException("log matching: " + node.id + " wrote " + e + " after term "
                         + prevTerm + ", but that index and term stood for " + known);
             }
+            if (known == null) {
+                unsent.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(node.id);
+            } else {
+                unsent.computeIfPresent(id, (k, writers) -> {
+                    writers.add(node.id);
+                    return writers;
+                });
+            }
             prevTerm = e.term();
+        }
+    }
+
+    /** The entries of a message on its way out: from now on their index and term stand for them for good. */
+    void sent(Message m) {
+        if (m instanceof Message.AppendRequest request && !unsent.isEmpty()) {
+            for (Entry e : request.entries()) {
+                unsent.remove(new EntryId(e.index(), e.term()));
+            }
+        }
+    }
+
+    /**
+     * A member crashed: the entries only it wrote, never sent and not kept by its disk are forgotten, as the
+     * cluster never saw them (see {@link #unsent}).
+     */
+    void crashed(SimNode node) {
+        var it = unsent.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            EntryId id = e.getKey();
+            Set<String> writers = e.getValue();
+            if (writers.contains(node.id) && !node.disk.durablyHolds(id.index(), id.term())) {
+                writers.remove(node.id);
+                if (writers.isEmpty()) {
+                    it.remove();
+                    fingerprints.remove(id);
+                }
+            }
         }
     }
 

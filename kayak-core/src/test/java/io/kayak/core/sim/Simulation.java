@@ -377,6 +377,7 @@ public final class Simulation {
 
     private void send(Message m, long matchTerm) {
         invariants.checkDurableBeforeSend(nodes.get(m.from()), m, matchTerm);
+        invariants.sent(m);
         messages++;
         if (stale != null) {
             stale.offer(m);
@@ -827,6 +828,7 @@ public final class Simulation {
         node.deferred.clear(); // what waited for it dies with it
         node.drainScheduled = false;
         node.disk.crash(random);
+        invariants.crashed(node);
     }
 
     void restart(SimNode node) {
