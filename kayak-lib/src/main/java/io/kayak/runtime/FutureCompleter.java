@@ -40,7 +40,11 @@ final class FutureCompleter {
     /** Runs {@code completions}, which complete futures and so run whatever callbacks the application chained. */
     void run(Runnable completions) {
         if (where == Completion.DISPATCH_THREAD) {
-            dispatch.execute(completions);
+            try {
+                dispatch.execute(completions);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                completions.run(); // the host is closing: the outcome still reaches the caller
+            }
         } else {
             afterTurn.accept(() -> timed(completions));
         }

@@ -40,7 +40,7 @@ final class HostMetrics {
     private final AtomicLong term = new AtomicLong();
     private final Map<String, AtomicLong> followerLag = new ConcurrentHashMap<>();
 
-    HostMetrics(MeterRegistry registry, String memberId, LongSupplier pendingAppends) {
+    HostMetrics(MeterRegistry registry, String memberId) {
         this.registry = registry == null ? new CompositeMeterRegistry() : registry;
         this.tags = Tags.of("member", memberId);
         this.commits = Counter.builder("kayak.commits").description("entries committed and applied on this member")
@@ -65,7 +65,11 @@ final class HostMetrics {
                 .description("one automatic compaction: capture, snapshot written and synced, log compacted")
                 .tags(tags).register(this.registry);
         Gauge.builder("kayak.term", term, AtomicLong::get).tags(tags).register(this.registry);
-        Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(this.registry);
+    }
+
+    /** Reports how many appends wait for their outcome (given once the host's log exists). */
+    void pendingAppends(LongSupplier pendingAppends) {
+        Gauge.builder("kayak.appends.pending", pendingAppends::getAsLong).tags(tags).register(registry);
     }
 
     /**

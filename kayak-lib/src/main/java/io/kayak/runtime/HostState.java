@@ -61,6 +61,11 @@ final class HostState {
                 || !java.util.Objects.equals(current.leaderAddress(), leaderAddress) || current.lastIndex() != lastIndex
                 || current.config() != config) {
             view = new View(role, term, leaderId, leaderAddress, lastIndex, config);
+            if (current.config() != config) {
+                synchronized (this) {
+                    notifyAll(); // awaitListed
+                }
+            }
             if (current.role() != role || !java.util.Objects.equals(current.leaderId(), leaderId)) {
                 java.util.List<CompletableFuture<Void>> reached = new java.util.ArrayList<>();
                 synchronized (this) {
@@ -155,6 +160,22 @@ final class HostState {
         return true;
     }
 
+    /**
+     * Waits up to {@code nanos} for a configuration listing {@code memberId}, or for the host to stop; returns
+     * whether one lists it.
+     */
+    synchronized boolean awaitListed(String memberId, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!view.config().contains(memberId) && !stopped.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return view.config().contains(memberId);
+    }
+
     CompletableFuture<Void> stopped() {
         return stopped;
     }
@@ -162,6 +183,7 @@ final class HostState {
     void fail(Throwable error) {
         synchronized (this) {
             stopped.completeExceptionally(error);
+            notifyAll();
         }
         completeLeaderKnownWaiters(new ClosedException("the host stopped: " + error.getMessage()));
     }
@@ -169,6 +191,7 @@ final class HostState {
     void stoppedCleanly() {
         synchronized (this) {
             stopped.complete(null);
+            notifyAll();
         }
         completeLeaderKnownWaiters(new ClosedException("the host is closed"));
     }

@@ -30,7 +30,7 @@ final class HostSync implements Sync {
         }
         return leaderWait.run(() -> {
             CompletableFuture<Long> attempt = new CompletableFuture<>();
-            long requestId = loop.nextRequestId();
+            long requestId = loop.forwarder().nextRequestId();
             loop.post(() -> loop.barrier(requestId, attempt));
             return attempt;
         }, options.requestTimeout(), () -> new RequestTimeoutException("no leader confirmed the read within "

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -126,7 +125,7 @@ final class Joiner {
      * @throws UnreachableException when the network could not reach {@code target}
      */
     private Rpc.Response ask(String target, Duration wait) {
-        long requestId = loop.nextRequestId();
+        long requestId = loop.forwarder().nextRequestId();
         // A join may name the member it replaces: the leader then swaps them in one joint configuration.
         byte[] payload = options.replaces() == null ? null : options.replaces().getBytes(StandardCharsets.UTF_8);
         // It names the cluster this member was configured for, so that a member of another cluster refuses it at
@@ -134,20 +133,12 @@ final class Joiner {
         Rpc.Request request = new Rpc.Request(requestId, address, Rpc.Kind.JOIN, id, address, payload,
                 options.cluster());
         CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-        loop.post(() -> loop.call(target, request, answer));
-        try {
-            return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            loop.post(() -> loop.forget(requestId));
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KayakException("interrupted while joining");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KayakException known) {
-                throw known; // unreachable, or closed
-            }
-            throw new KayakException("the join request failed", e.getCause());
+        loop.post(() -> loop.forwarder().call(target, request, answer));
+        // Unreachable, or closed, fail the wait with their own exceptions.
+        Rpc.Response response = Waits.await(answer, wait, "joining").orElse(null);
+        if (response == null) {
+            loop.post(() -> loop.forwarder().forget(requestId));
         }
+        return response;
     }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes a {@link LogStore} safe to share between the raft thread (reads), the log writer (writes) and listeners
- * (reads). {@link #sync()} runs outside the lock, so a slow fsync never blocks readers; the wrapped store must
+ * Makes a {@link LogStore} that is not thread-safe (the {@link io.kayak.core.MemoryLogStore} of an in-memory member)
+ * safe to share between the raft thread (reads), the log writer (writes) and listeners (reads). The write-ahead log
+ * locks itself and is used as it is: one lock per store. {@link #sync()} runs outside the lock, so a slow fsync never blocks readers; the wrapped store must
  * allow a sync concurrent with reads and appends (the write-ahead log and the memory store do).
  */
 final class LockedLogStore implements LogStore {
@@ -19,10 +20,6 @@ final class LockedLogStore implements LogStore {
 
     LockedLogStore(LogStore delegate) {
         this.delegate = delegate;
-    }
-
-    LogStore delegate() {
-        return delegate;
     }
 
     @Override

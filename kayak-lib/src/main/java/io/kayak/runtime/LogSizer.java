@@ -21,8 +21,8 @@ interface LogSizer {
     /** Bytes of the records after {@code index} (an estimate capped a little above the threshold for some stores). */
     long bytesAfter(long index);
 
-    static LogSizer of(LockedLogStore store, long cap) {
-        if (store.delegate() instanceof WriteAheadLog wal) {
+    static LogSizer of(LogStore store, long cap) {
+        if (store instanceof WriteAheadLog wal) {
             return wal::bytesAfter;
         }
         return index -> estimate(store, index, cap);

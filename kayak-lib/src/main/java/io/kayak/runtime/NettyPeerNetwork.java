@@ -247,6 +247,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
     }
 
     /** The transport's counters; null before {@link #start}. */
+    @Override
     public TransportStats stats() {
         NettyTransport t = transport;
         return t == null ? null : t.stats();

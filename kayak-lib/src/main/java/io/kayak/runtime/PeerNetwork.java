@@ -69,6 +69,11 @@ public interface PeerNetwork extends AutoCloseable {
         return null;
     }
 
+    /** The transport's counters, for the host's metrics; null (the default) when the network keeps none. */
+    default io.kayak.transport.TransportStats stats() {
+        return null;
+    }
+
     /** Sends a Raft message to the member at {@code address}. */
     void send(String address, Message message);
 

@@ -1,20 +1,14 @@
 package io.kayak.runtime;
 
 import io.kayak.transport.Rpc;
-import io.kayak.ClosedException;
-import java.util.Objects;
 import io.kayak.MemberStatus;
 import io.kayak.HostStatus;
 import io.kayak.Host;
 import io.kayak.HostOptions;
-import io.kayak.KayakException;
 import io.kayak.Log;
 import io.kayak.Member;
-import io.kayak.Snapshot;
 import io.kayak.Sync;
-import io.kayak.RequestTimeoutException;
 import io.kayak.core.Configuration;
-import io.kayak.core.ConfigurationCodec;
 import io.kayak.core.Entry;
 import io.kayak.core.LogStore;
 import io.kayak.core.RaftNode;
@@ -31,10 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -50,137 +42,79 @@ public final class RaftHost implements Host {
     private final String id;
     private final String address;
     private final HostOptions options;
-    private final LockedLogStore store;
     private final StoredMember member;
     private final PeerNetwork network;
+    private final LogStore store;
     private final RaftLoop loop;
     private final LogWriter writer;
+    private final Thread writerThread;
     /** The raft loop's own thread when the network offers none to share; null otherwise. */
     private java.util.concurrent.ScheduledThreadPoolExecutor ownLoopThread;
-    private final Thread writerThread;
+    /** Completes futures, so that application callbacks never run on the raft or writer thread (by default). */
     private final ExecutorService dispatch;
     private final Deadlines deadlines;
     private final AppliedWatch applied;
     private final AckWatch acks = new AckWatch();
     private final HostState state;
     private final RequestGate gate;
-    private final LeaderWait leaderWait;
+    private final HostMetrics metrics;
+    private final EntrySizeLimit entryLimit;
+    private final AutoCompactor autoCompactor;
+    /** Null on an in-memory member, which keeps no snapshots. */
+    private final SnapshotStreaming snapshotStreaming;
     private final HostLog log;
     private final HostSync sync;
+    private final Administration administration;
+    private final Leaving leaving;
+    private final StatusReport statusReport;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final HostMetrics metrics;
-    /** Null for an in-memory member, which has no snapshot store. */
-    private final Compactor compactor;
-    /** A sender without progress for this many election timeouts gives up (the core asks again later). */
-    private static final long SNAPSHOT_ABANDON_ELECTIONS = 20;
-    /** A reception that hears nothing for this long is abandoned and its file deleted. */
-    private static final long RECEPTION_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Snapshot streaming (file I/O off the raft thread); all three null on an in-memory member. */
-    private final java.util.concurrent.ScheduledExecutorService snapshotExecutor;
-    private final SnapshotSender snapshotSender;
-    private final SnapshotReceiver snapshotReceiver;
-    private final AutoCompactor autoCompactor;
-    private final EntrySizeLimit entryLimit;
 
+    /** Wires the member's parts together; nothing runs until {@link #start}, but for the snapshot timers. */
     private RaftHost(HostOptions options, StoredMember member, PeerNetwork network, String address) {
         this.id = member.id();
         this.member = member;
-        LogStore rawStore = member.store();
         this.address = address;
         this.options = options;
-        this.entryLimit = new EntrySizeLimit(id, options.maxEntryBytes());
-        this.store = new LockedLogStore(rawStore);
         this.network = network;
-        long tickNanos = options.heartbeatInterval().toNanos();
-        int electionTicks = (int) Math.max(2, options.electionTimeout().toNanos() / tickNanos);
-        long snapshotIndex = member.snapshots().flatMap(SnapshotStore::latest)
-                .map(snapshot -> reconcile(id, store, snapshot)).orElse(0L);
-        RaftOptions raftOptions = RaftOptions.builder(id).seed(System.nanoTime() ^ id.hashCode())
-                .electionTicks(electionTicks).heartbeatTicks(1).applied(snapshotIndex)
-                // The loop sends commit notices itself, shortly after a commit, unless AppendEntries carried them.
-                .deferCommitNotice(true).build();
-        RaftNode node = new RaftNode(raftOptions, store, store.hardState());
+        this.entryLimit = new EntrySizeLimit(id, options.maxEntryBytes());
+        this.store = member.store();
+        SnapshotStore snapshotStore = member.snapshots().orElse(null);
+        long snapshotIndex = snapshotStore == null ? 0
+                : snapshotStore.latest().map(snapshot -> reconcile(id, store, snapshot)).orElse(0L);
+        RaftNode node = new RaftNode(raftOptions(options, id, snapshotIndex), store, store.hardState());
         this.applied = new AppliedWatch(node.appliedIndex());
-        this.compactor = member.snapshots().map(s -> new Compactor(store, s, applied::get, acks::get)).orElse(null);
+        Compactor compactor = snapshotStore == null ? null
+                : new Compactor(store, snapshotStore, applied::get, acks::get);
         this.state = new HostState(new HostState.View(node.role(), node.term(), node.leader(), null,
                 node.lastIndex(), node.configuration().configuration()));
-        this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "kayak-dispatch-" + id));
+        this.dispatch = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "kayak-dispatch-" + id));
         this.deadlines = new Deadlines("kayak-deadlines-" + id);
-        RaftLoop[] loopRef = new RaftLoop[1];
         this.gate = new RequestGate(id, state);
-        this.leaderWait = new LeaderWait(state, deadlines, options.heartbeatInterval());
-        HostLog[] logRef = new HostLog[1];
-        HostMetrics[] metricsRef = {new HostMetrics(options.meterRegistry(), id, () -> logRef[0].pendingAppends())};
-        this.metrics = metricsRef[0];
+        LeaderWait leaderWait = new LeaderWait(state, deadlines, options.heartbeatInterval());
+        this.metrics = new HostMetrics(options.meterRegistry(), id);
         this.autoCompactor = new AutoCompactor(id, options.autoCompact() ? compactor : null,
                 CompactionPolicy.of(options), applied, LogSizer.of(store, options.compactAfterBytes()), metrics);
         if (compactor != null) {
             metrics.snapshotIndex(compactor::snapshotIndex);
         }
-        this.writer = new LogWriter(store, new LogWriter.Durable() {
-            @Override
-            public void sendAfterPersist(io.kayak.core.Message message) {
-                // Straight from the writer thread: a hop through the raft thread would only delay the ack.
-                if (!stopping.get()) {
-                    loopRef[0].send(message);
-                }
-            }
-
-            @Override
-            public void persisted(Entry lastEntry) {
-                postQuietly(() -> loopRef[0].persisted(lastEntry));
-            }
-
-            @Override
-            public void failed(RuntimeException error) {
-                metricsRef[0].storageFailed();
-                state.fail(error);
-                loopRef[0].stop();
-            }
-
-            @Override
-            public void synced(long nanos, int readies) {
-                metricsRef[0].fsync(nanos);
-            }
-
-            @Override
-            public void snapshotInstalled(io.kayak.core.SnapshotMetadata snapshot) {
-                postQuietly(() -> loopRef[0].snapshotInstalled(snapshot));
-            }
-        });
-        this.loop = new RaftLoop(node, address, network, writer, dispatch, options.completion(), applied, state,
-                tickNanos, metricsRef[0], options.electionTimeout().toNanos(), options.promotionLag(),
-                options.promotionDelay().toNanos());
-        loopRef[0] = loop;
-        SnapshotStore snapshotStore = member.snapshots().orElse(null);
+        this.loop = new RaftLoop(node, address, network, store, dispatch, options, applied, state, metrics);
+        this.writer = loop.writer();
         // The session table starts from the newest snapshot's; the entries after it are applied again as the core
         // hands them out committed, exactly as they were the first time.
         SessionApplier sessions = new SessionApplier(LibrarySection.latest(snapshotStore));
         loop.sessions(sessions, () -> LibrarySection.latest(snapshotStore));
         metrics.sessions(sessions);
-        if (snapshotStore == null) {
-            this.snapshotExecutor = null;
-            this.snapshotSender = null;
-            this.snapshotReceiver = null;
-        } else {
-            this.snapshotExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kayak-snapshots-" + id));
-            long election = options.electionTimeout().toNanos();
-            this.snapshotSender = new SnapshotSender(id, snapshotStore, network::send,
-                    to -> postQuietly(() -> loop.snapshotFailed(to)), snapshotExecutor, System::nanoTime,
-                    2 * election, SNAPSHOT_ABANDON_ELECTIONS * election);
-            this.snapshotReceiver = new SnapshotReceiver(id, snapshotStore,
-                    ack -> postQuietly(() -> loop.send(ack)),
-                    (leader, term, snapshot) -> postQuietly(() -> loop.deliver(new io.kayak.core.Message
-                            .InstallSnapshot(leader, id, term, new io.kayak.core.SnapshotMetadata(snapshot.lastIndex(),
-                            snapshot.lastTerm(), snapshot.configuration())))),
-                    () -> state.view().term(), snapshotExecutor, System::nanoTime, RECEPTION_IDLE_NANOS);
-            loop.snapshotSender(snapshotSender);
-        }
+        this.snapshotStreaming = snapshotStore == null ? null
+                : new SnapshotStreaming(id, snapshotStore, network, loop, state, options);
         this.log = new HostLog(id, options, loop, store, applied, state, gate, leaderWait, compactor,
                 snapshotStore, autoCompactor, () -> refuseOnLoop("compact()"), entryLimit, sessions,
                 new SessionTimers(deadlines, state, options));
-        logRef[0] = log;
+        metrics.pendingAppends(log::pendingAppends);
         this.sync = new HostSync(options, loop, gate, leaderWait, acks);
+        this.administration = new Administration(address, options, loop, gate, leaderWait, state, dispatch);
+        this.leaving = new Leaving(id, options, loop, gate, state, administration, member, this::close);
+        this.statusReport = new StatusReport(id, address, loop, state, log, acks, options.requestTimeout(),
+                this::running);
         state.onRemovalChange(removed -> {
             try {
                 dispatch.execute(() -> member.markRemoved(removed)); // a file write: off the raft thread
@@ -192,7 +126,16 @@ public final class RaftHost implements Host {
             // A one-member cluster need not wait an election timeout for its first leader.
             node.campaign();
         }
-        this.writerThread = daemon(writer, "kayak-log-writer-" + id);
+        this.writerThread = Threads.daemon(writer, "kayak-log-writer-" + id);
+    }
+
+    private static RaftOptions raftOptions(HostOptions options, String id, long snapshotIndex) {
+        long tickNanos = options.heartbeatInterval().toNanos();
+        int electionTicks = (int) Math.max(2, options.electionTimeout().toNanos() / tickNanos);
+        return RaftOptions.builder(id).seed(System.nanoTime() ^ id.hashCode())
+                .electionTicks(electionTicks).heartbeatTicks(1).applied(snapshotIndex)
+                // The loop sends commit notices itself, shortly after a commit, unless AppendEntries carried them.
+                .deferCommitNotice(true).build();
     }
 
     /**
@@ -214,12 +157,6 @@ public final class RaftHost implements Host {
     private static boolean isSoleVoter(RaftNode node) {
         Configuration c = node.configuration().configuration();
         return !c.isJoint() && c.voters().size() == 1 && c.voters().contains(node.id());
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     /**
@@ -277,42 +214,38 @@ public final class RaftHost implements Host {
         network.start(cluster, id, new PeerNetwork.Inbound() {
             @Override
             public void onMessage(io.kayak.core.Message message) {
-                postQuietly(() -> loop.deliver(message));
+                loop.postQuietly(() -> loop.deliver(message));
             }
 
             @Override
             public void onRpc(Rpc rpc) {
                 if (rpc instanceof Rpc.Request request
-                        && (refusedForClusterName(request) || entryLimit.refuseForwarded(request, network))) {
+                        && (Joining.refusedForClusterName(id, member.clusterId(), request, network) || entryLimit.refuseForwarded(request, network))) {
                     return;
                 }
-                postQuietly(() -> loop.onRpc(rpc));
+                loop.postQuietly(() -> loop.forwarder().onRpc(rpc));
             }
 
             @Override
             public void onSnapshot(io.kayak.transport.SnapshotFrame frame) {
-                if (frame instanceof io.kayak.transport.SnapshotFrame.Chunk chunk) {
-                    if (snapshotReceiver != null) {
-                        snapshotReceiver.onChunk(chunk);
-                    }
-                } else if (snapshotSender != null) {
-                    snapshotSender.onAck((io.kayak.transport.SnapshotFrame.Ack) frame);
+                if (snapshotStreaming != null) {
+                    snapshotStreaming.onFrame(frame);
                 }
             }
 
             @Override
             public void onUndelivered(String to, List<Long> requestIds, String reason) {
-                postQuietly(() -> loop.undelivered(to, requestIds, reason));
+                loop.postQuietly(() -> loop.forwarder().undelivered(to, requestIds, reason));
             }
         });
-        if (network instanceof NettyPeerNetwork tcp && tcp.stats() != null) {
-            metrics.transport(tcp.stats());
+        if (network.stats() != null) {
+            metrics.transport(network.stats());
         }
         writerThread.start();
         java.util.concurrent.ScheduledExecutorService loopExecutor = network.sharedLoop();
         if (loopExecutor == null) {
             ownLoopThread = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                    r -> daemon(r, "kayak-raft-" + id));
+                    r -> Threads.daemon(r, "kayak-raft-" + id));
             ownLoopThread.setRemoveOnCancelPolicy(true); // commit-notice timers are cancelled by the thousand
             loopExecutor = ownLoopThread;
         }
@@ -321,84 +254,13 @@ public final class RaftHost implements Host {
     }
 
     /**
-     * Answers REFUSED to a join from a member configured for a cluster of another name (the rule of
-     * {@code adoptCluster}: the cluster id is the name or starts with the name and a dash). Returns whether it did.
-     */
-    private boolean refusedForClusterName(Rpc.Request request) {
-        String name = request.clusterName();
-        String cluster = member.clusterId();
-        if (request.kind() != Rpc.Kind.JOIN || name.isEmpty() || cluster == null
-                || cluster.equals(name) || cluster.startsWith(name + "-")) {
-            return false;
-        }
-        LOG.warn("{}: refusing member {} at {}: it was configured for a cluster named {}, this is cluster {}", id,
-                request.memberId(), request.replyTo(), name, cluster);
-        network.send(request.replyTo(), Rpc.Response.error(request.id(), Rpc.Error.REFUSED, "member "
-                + request.memberId() + " was configured for a cluster named " + name + ", but this is cluster "
-                + cluster, ""));
-        return true;
-    }
-
-    private void postQuietly(Runnable task) {
-        try {
-            loop.post(task);
-        } catch (ClosedException ignored) {
-            // arrived while stopping: dropped, as the network may drop anything
-        }
-    }
-
-    /**
-     * Asks the members at {@code peers}, in turn, to admit this member, following redirects to the leader (see
-     * {@link Joiner}), and waits until the configuration admitting it reaches this member.
+     * Asks the members at {@code peers}, in turn, to admit this member, following redirects to the leader, and waits
+     * until the configuration admitting it reaches this member (see {@link Joining}).
      *
      * @throws io.kayak.JoinException when a member refused, or none admitted this one within the join timeout
      */
     public void joinThrough(List<String> peers) {
-        if (roster().stream().anyMatch(m -> m.id().equals(id))) {
-            LOG.info("{}: already a member; the join request is ignored in favour of the stored membership", id);
-            return;
-        }
-        Rpc.Response admitted = new Joiner(id, address, loop, options).join(peers);
-        adoptCluster(admitted);
-        Configuration config = ConfigurationCodec.decode(admitted.configuration());
-        loop.post(() -> loop.learnAddresses(config));
-        awaitMembership();
-    }
-
-    /**
-     * Fixes the cluster id the JOIN answer names, durably, before any of the cluster's Raft traffic can reach this
-     * member (its handshakes are refused until then). Networks that carry no id (in-process ones) leave the answer
-     * without one; the configured name then stands in, as it did before cluster ids existed.
-     */
-    private void adoptCluster(Rpc.Response answer) {
-        String cluster = answer.clusterId().isEmpty() ? options.cluster() : answer.clusterId();
-        if (!cluster.equals(options.cluster()) && !cluster.startsWith(options.cluster() + "-")) {
-            throw new KayakException("member " + id + " was configured for a cluster named " + options.cluster()
-                    + " but was admitted by cluster " + cluster);
-        }
-        member.adoptCluster(cluster);
-        network.adoptClusterId(cluster);
-    }
-
-    private void awaitMembership() {
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos() * 4;
-        while (System.nanoTime() < deadline) {
-            if (state.view().config().contains(id)) {
-                return;
-            }
-            try {
-                state.stopped().get(10, TimeUnit.MILLISECONDS);
-                throw new ClosedException("the host stopped while joining");
-            } catch (java.util.concurrent.TimeoutException e) {
-                // keep waiting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KayakException("interrupted while joining");
-            } catch (ExecutionException e) {
-                throw new KayakException("the host failed while joining", e.getCause());
-            }
-        }
-        throw new RequestTimeoutException("the configuration admitting " + id + " did not arrive in time");
+        new Joining(id, address, options, loop, member, network, state).joinThrough(peers);
     }
 
     // ---------------------------------------------------------------- Host
@@ -477,70 +339,11 @@ public final class RaftHost implements Host {
 
     @Override
     public HostStatus status() {
-        HostState.View v = state.view();
-        io.kayak.Role role = !running() ? io.kayak.Role.STOPPED : state.removed() ? io.kayak.Role.REMOVED
-                : publicRole(v);
-        Map<String, Long> matches = Map.of();
-        Map<String, Long> silence = Map.of();
-        long commit = log.committed();
-        if (role != io.kayak.Role.STOPPED) {
-            LoopFacts facts = loopFacts();
-            if (facts != null) {
-                matches = facts.matches();
-                silence = facts.silence();
-                commit = facts.commitIndex();
-            }
-        }
-        Configuration c = v.config();
-        List<MemberStatus> members = new ArrayList<>();
-        for (Map.Entry<String, String> e : c.addresses().entrySet()) {
-            String member = e.getKey();
-            Long match = member.equals(id) && v.role() == Role.LEADER ? Long.valueOf(v.lastIndex())
-                    : matches.get(member);
-            Long quiet = silence.get(member);
-            members.add(new MemberStatus(member, member.equals(id) ? address : e.getValue(), c.isVoter(member),
-                    match == null ? -1 : match, quiet == null || member.equals(id) ? null : Duration.ofNanos(quiet)));
-        }
-        String leaderId = role == io.kayak.Role.STOPPED ? null : v.leaderId();
-        return new HostStatus(id, address, role, v.term(), leaderId, commit, log.committed(), acks.get(),
-                log.snapshotIndex(), log.compacted() + 1, v.lastIndex(), members);
+        return statusReport.status();
     }
 
     private boolean running() {
         return !stopping.get() && !state.stopped().isDone();
-    }
-
-    private io.kayak.Role publicRole(HostState.View v) {
-        switch (v.role()) {
-            case LEADER:
-                return io.kayak.Role.LEADER;
-            case CANDIDATE:
-            case PRE_CANDIDATE:
-                return io.kayak.Role.CANDIDATE;
-            default:
-                return v.config().isVoter(id) ? io.kayak.Role.FOLLOWER : io.kayak.Role.LEARNER;
-        }
-    }
-
-    /** What only the raft thread knows, read in one of its turns. */
-    private record LoopFacts(long commitIndex, Map<String, Long> matches, Map<String, Long> silence) {
-    }
-
-    /** Asks the raft thread for its facts; {@code null} if it does not answer in time (it is stopping). */
-    private LoopFacts loopFacts() {
-        if (loop.onLoopThread()) {
-            return loop.facts(LoopFacts::new);
-        }
-        CompletableFuture<LoopFacts> f = new CompletableFuture<>();
-        try {
-            loop.post(() -> f.complete(loop.facts(LoopFacts::new)));
-            return f.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ClosedException | ExecutionException | java.util.concurrent.TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /**
@@ -568,99 +371,29 @@ public final class RaftHost implements Host {
         autoCompactor.close();
         // The loop first: it may run on the network's event loop, which closing the network stops.
         loop.stop();
-        awaitQuietly(loop.finished());
+        if (Waits.awaitQuietly(loop.finished(), Duration.ofSeconds(10)).isEmpty() && !loop.finished().isDone()) {
+            LOG.warn("{}: the raft loop did not stop within 10 s", id);
+        }
         network.close();
         if (ownLoopThread != null) {
-            shutDownAndWait(ownLoopThread, 10);
+            Threads.shutDownAndWait(ownLoopThread, 10);
         }
-        if (snapshotExecutor != null) {
-            snapshotReceiver.close();
-            shutDownAndWait(snapshotExecutor, 10);
+        if (snapshotStreaming != null) {
+            snapshotStreaming.close();
         }
         writer.stop();
-        joinQuietly(writerThread);
+        Threads.joinQuietly(writerThread, 10);
         applied.close();
         acks.close();
-        shutDownAndWait(dispatch, 5);
+        Threads.shutDownAndWait(dispatch, 5);
         deadlines.close();
         member.close();
         state.stoppedCleanly();
     }
 
-    /** Lets {@code executor} finish what it was given, for at most {@code seconds}. */
-    private static void shutDownAndWait(ExecutorService executor, long seconds) {
-        executor.shutdown();
-        try {
-            executor.awaitTermination(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitQuietly(CompletableFuture<Void> done) {
-        try {
-            done.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("{}: the raft loop did not stop within 10 s", id, e);
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public CompletableFuture<Void> leave() {
-        CompletableFuture<Void> refused = gate.refused();
-        if (refused != null) {
-            return refused;
-        }
-        Configuration config = state.view().config();
-        if (config.members().size() == 1 && config.contains(id)) {
-            return CompletableFuture.failedFuture(new KayakException("member " + id
-                    + " is the only member of its cluster and cannot leave it; close it instead"));
-        }
-        // Leaving waits on the cluster several times over; a thread of its own keeps the caller's and the host's
-        // threads free, and may close the host at the end (which the host's own threads cannot do).
-        CompletableFuture<Void> left = new CompletableFuture<>();
-        Thread leaving = daemon(() -> {
-            try {
-                leaveCluster();
-                member.markRemoved(true);
-                close();
-                left.complete(null);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: could not leave the cluster ({}); it stays a member and keeps running", id,
-                        e.getMessage());
-                left.completeExceptionally(e);
-            }
-        }, "kayak-leave-" + id);
-        leaving.start();
-        return left;
-    }
-
-    private void leaveCluster() {
-        if (isLeader()) {
-            CompletableFuture<Boolean> handing = new CompletableFuture<>();
-            loop.post(() -> handing.complete(loop.transferToBestVoter()));
-            if (join(handing, options.requestTimeout())) {
-                try {
-                    state.awaitNotLeader(options.electionTimeout().toNanos() * 4);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new KayakException("interrupted while handing leadership over");
-                }
-            }
-        }
-        // The removal rides through the election the hand-over started, as every request does.
-        join(remove(id), options.requestTimeout().multipliedBy(3));
-        LOG.info("{}: left the cluster", id);
+        return leaving.leave();
     }
 
     /**
@@ -675,20 +408,6 @@ public final class RaftHost implements Host {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> f, Duration timeout) {
-        try {
-            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new RequestTimeoutException("no answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KayakException("interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KayakException ? (KayakException) e.getCause()
-                    : new KayakException(e.getCause().getMessage(), e.getCause());
-        }
-    }
-
     @Override
     public CompletableFuture<Void> remove(String memberId) {
         return remove(memberId, false);
@@ -696,49 +415,11 @@ public final class RaftHost implements Host {
 
     @Override
     public CompletableFuture<Void> transferLeadership(String memberId) {
-        Objects.requireNonNull(memberId, "memberId");
-        return administer(() -> new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.TRANSFER_LEADERSHIP,
-                        memberId, "", null), options.electionTimeout().multipliedBy(4).plus(options.requestTimeout()),
-                "leadership did not reach " + memberId + " in time", answer -> state.whenLeaderIs(memberId));
+        return administration.transferLeadership(memberId);
     }
 
     @Override
     public CompletableFuture<Void> remove(String memberId, boolean force) {
-        Objects.requireNonNull(memberId, "memberId");
-        byte[] flags = force ? new byte[] {1} : null;
-        return administer(() -> new Rpc.Request(loop.nextRequestId(), address, Rpc.Kind.REMOVE, memberId, "", flags),
-                options.requestTimeout().multipliedBy(2), "the removal of " + memberId
-                        + " did not complete in time; it may still complete",
-                answer -> CompletableFuture.completedFuture(null));
-    }
-
-    /**
-     * Sends an administrative request to the leader (or handles it here when this member leads), waiting for a
-     * leader while none is known; once accepted, {@code then} says what to wait for. Fails with the request's typed
-     * error, or {@link RequestTimeoutException} after {@code timeout}.
-     */
-    private CompletableFuture<Void> administer(java.util.function.Supplier<Rpc.Request> request, Duration timeout,
-                                               String timeoutMessage,
-                                               java.util.function.Function<Rpc.Response, CompletableFuture<Void>> then) {
-        CompletableFuture<Void> refused = gate.refused();
-        if (refused != null) {
-            return refused;
-        }
-        return leaderWait.run(() -> {
-            CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            answer.whenCompleteAsync((r, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else if (r.error() != Rpc.Error.NONE) {
-                    done.completeExceptionally(RaftLoop.toException(r));
-                } else {
-                    then.apply(r).whenComplete((v, t) -> done.complete(null));
-                }
-            }, dispatch);
-            Rpc.Request r = request.get();
-            loop.post(() -> loop.requestChange(r, answer));
-            return done;
-        }, timeout, () -> new RequestTimeoutException(timeoutMessage));
+        return administration.remove(memberId, force);
     }
 }

@@ -41,7 +41,8 @@ public final class StoredMember {
 
     /** A member kept in memory only, with {@code id} (or a fresh one), in no cluster yet. */
     public static StoredMember inMemory(String id, LogStore store) {
-        return new StoredMember(id != null ? id : freshId(), null, store, null, null, () -> { });
+        // The memory store is not thread-safe, and the runtime shares it between threads.
+        return new StoredMember(id != null ? id : freshId(), null, new LockedLogStore(store), null, null, () -> { });
     }
 
     /**
